@@ -1,0 +1,2 @@
+//! `lorafota`: the operator's command line.
+fn main() {}

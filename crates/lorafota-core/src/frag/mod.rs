@@ -1,0 +1,1 @@
+//! TS004 fragmentation and forward error correction.

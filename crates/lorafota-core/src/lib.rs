@@ -1,0 +1,22 @@
+//! # lorafota-core
+//!
+//! The protocol heart of lorafota, free of I/O, clocks and randomness: callers pass time, seeds
+//! and buffers in. Everything here builds `no_std` (with `alloc`); the `std` feature adds
+//! `std::error::Error` impls and a multi-threaded batch encoder.
+//!
+//! * [`frag`]: LoRa Alliance TS004 fragmentation and forward error correction (v1.0.0 and
+//!   v2.0.0): parity rows, a fast batch encoder, a bounded-memory device-side decoder.
+//! * [`ts004`]: the TS004 wire messages (both versions, both directions) and the v2 MIC.
+//! * [`eui`]: 64-bit EUIs as operators write them.
+//! * [`units`]: units that the specs encode as exponents.
+#![cfg_attr(not(feature = "std"), no_std)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+extern crate alloc;
+
+pub mod eui;
+pub mod frag;
+pub mod ts004;
+pub mod units;
+
+pub use eui::Eui64;

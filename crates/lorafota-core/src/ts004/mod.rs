@@ -1,0 +1,1 @@
+//! TS004 Fragmented Data Block Transport wire messages.
