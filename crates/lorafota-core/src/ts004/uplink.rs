@@ -411,24 +411,6 @@ mod tests {
     }
 
     #[test]
-    fn chirpstack_v2_status_ans_long_form_with_no_session_bit() {
-        let bytes = [0x01, 0x05, 0x00, 0xc4, 0x80];
-        let want = FragSessionStatusAnsV2 {
-            memory_error: true,
-            mic_error: false,
-            session_does_not_exist: true,
-            progress: progress(3, 1024, 128),
-        };
-        assert_eq!(
-            all(Ts004Version::V2, &bytes),
-            [Ok(UplinkCommand::FragSessionStatusAnsV2(want))]
-        );
-        let mut buf = [0u8; 5];
-        assert_eq!(want.build_into(&mut buf), Ok(5));
-        assert_eq!(buf, bytes);
-    }
-
-    #[test]
     fn v2_status_ans_short_form_alone_and_followed() {
         let short = FragSessionStatusAnsV2 {
             session_does_not_exist: true,
