@@ -1,2 +1,84 @@
 //! `lorafota`: the operator's command line.
-fn main() {}
+//!
+//! Thin by design: argument parsing, files and output formats live here; every protocol
+//! decision is made in the library crates. Exit codes: 0 success, 1 the job ran but did not
+//! succeed (e.g. a block that could not be decoded), 2 bad input or errors.
+
+mod cmd_decode;
+mod cmd_demo;
+mod cmd_encode;
+mod fragments_file;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// LoRaWAN firmware updates (FUOTA) and multicast messages for fleets of devices.
+#[derive(Debug, Parser)]
+#[command(name = "lorafota", version, about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Split a file into TS004 fragments plus coded (redundant) fragments.
+    Encode(cmd_encode::EncodeArgs),
+    /// Rebuild a file from fragments (a JSON file written by `encode`).
+    Decode(cmd_decode::DecodeArgs),
+    /// A complete round trip on a sample firmware image: encode, lose fragments, decode.
+    Demo(cmd_demo::DemoArgs),
+}
+
+/// What a command reports when it ran to the end.
+pub(crate) enum Outcome {
+    /// Everything it set out to do worked.
+    Success,
+    /// It ran, but the result is a failure (exit code 1).
+    Failed,
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if !e.use_stderr() => {
+            // --help and --version: clap's full text on stdout.
+            let _ = e.print();
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            // clap's message up to the usage block, folded onto one line.
+            let text = e.render().to_string();
+            let message: Vec<&str> = text
+                .lines()
+                .map(str::trim)
+                .take_while(|l| !l.is_empty())
+                .collect();
+            eprintln!(
+                "lorafota: {}",
+                message.join(" ").trim_start_matches("error: ")
+            );
+            return ExitCode::from(2);
+        }
+    };
+    let result = match cli.command {
+        Command::Encode(args) => cmd_encode::run(&args),
+        Command::Decode(args) => cmd_decode::run(&args),
+        Command::Demo(args) => cmd_demo::run(&args),
+    };
+    match result {
+        Ok(Outcome::Success) => ExitCode::SUCCESS,
+        Ok(Outcome::Failed) => ExitCode::from(1),
+        Err(e) => {
+            // One line: the error and its causes, outermost first.
+            let msg = e
+                .chain()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(": ");
+            eprintln!("lorafota: {}", msg.replace('\n', " "));
+            ExitCode::from(2)
+        }
+    }
+}

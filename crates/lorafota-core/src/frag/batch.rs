@@ -66,9 +66,9 @@ impl<const W: usize> Kernel<W> {
     }
 
     fn run(&self, version: Ts004Version, first: u16, count: u16, out: &mut [u8]) {
-        let s = usize::from(self.params.fragment_size());
         #[cfg(feature = "std")]
         {
+            let s = usize::from(self.params.fragment_size());
             let m = usize::from(self.params.nb_frag());
             let threads = std::thread::available_parallelism()
                 .map_or(1, |n| n.get())

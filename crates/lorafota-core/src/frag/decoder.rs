@@ -189,10 +189,8 @@ impl<S: FragmentStore> Decoder<S> {
         let max_lost = max_lost.map_or(params.nb_frag(), |l| l.min(params.nb_frag()));
         let words = m.div_ceil(64);
         let mut lost = vec![u64::MAX; words];
-        if m % 64 != 0 {
-            if let Some(last) = lost.last_mut() {
-                *last = (1u64 << (m % 64)) - 1;
-            }
+        if let (Some(last), 1..) = (lost.last_mut(), m % 64) {
+            *last = (1u64 << (m % 64)) - 1;
         }
         Self {
             params,
@@ -213,6 +211,13 @@ impl<S: FragmentStore> Decoder<S> {
     pub const fn state_bytes(nb_frag: u16, fragment_size: u8, max_lost: u16) -> usize {
         let words = (nb_frag as usize).div_ceil(64);
         triangle_bits(max_lost).div_ceil(64) * 8 + 2 * words * 8 + fragment_size as usize
+    }
+
+    /// Bytes of state this decoder actually holds beyond the block (its allocations); equal to
+    /// [`Self::state_bytes`] for its parameters.
+    pub fn state_memory(&self) -> usize {
+        (self.lost.capacity() + self.row.capacity() + self.triangle.capacity()) * 8
+            + self.scratch.capacity()
     }
 
     /// The session parameters.

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Every test and check of lorafota, exactly as CI runs them (.ci/run calls this script).
+# Installs what it needs on a fresh machine; safe to re-run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+if ! command -v cargo >/dev/null; then
+  echo "check-all: cargo not found; install Rust (rustup) first" >&2
+  exit 2
+fi
+
+step "format"
+cargo fmt --all -- --check
+
+step "clippy (workspace, all targets, warnings are errors)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "lorafota-core builds no_std (alloc only)"
+cargo build -p lorafota-core --no-default-features --locked
+cargo clippy -p lorafota-core --no-default-features --locked -- -D warnings
+
+step "tests (unit, integration, doctests)"
+cargo test --workspace --locked
+
+echo
+echo "check-all: all checks passed"
