@@ -7,7 +7,10 @@ use std::process::{Command, Output};
 use serde_json::Value;
 
 fn lorafota(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_lorafota")).args(args).output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_lorafota"))
+        .args(args)
+        .output()
+        .unwrap()
 }
 
 struct TempDir(PathBuf);
@@ -35,7 +38,11 @@ fn s(p: &Path) -> &str {
 
 fn firmware(dir: &TempDir, len: usize) -> PathBuf {
     let p = dir.path("fw.bin");
-    std::fs::write(&p, (0..len).map(|i| (i * 131 % 256) as u8).collect::<Vec<_>>()).unwrap();
+    std::fs::write(
+        &p,
+        (0..len).map(|i| (i * 131 % 256) as u8).collect::<Vec<_>>(),
+    )
+    .unwrap();
     p
 }
 
@@ -44,8 +51,21 @@ fn encode_then_decode_any_subset_in_any_order() {
     let dir = TempDir::new("roundtrip");
     let fw = firmware(&dir, 1024);
     let frags = dir.path("f.json");
-    let out = lorafota(&["encode", s(&fw), "--fragment-size", "50", "--redundancy", "5", "-o", s(&frags)]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = lorafota(&[
+        "encode",
+        s(&fw),
+        "--fragment-size",
+        "50",
+        "--redundancy",
+        "5",
+        "-o",
+        s(&frags),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let mut file: Value = serde_json::from_slice(&std::fs::read(&frags).unwrap()).unwrap();
     assert_eq!(file["nb_frag"], 21);
     assert_eq!(file["padding"], 26);
@@ -61,7 +81,11 @@ fn encode_then_decode_any_subset_in_any_order() {
     std::fs::write(&lossy, serde_json::to_vec(&file).unwrap()).unwrap();
     let rebuilt = dir.path("rebuilt.bin");
     let out = lorafota(&["decode", s(&lossy), "-o", s(&rebuilt)]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["completed"], true);
     assert_eq!(report["lost_uncoded"], 2);
@@ -74,7 +98,11 @@ fn decode_reports_the_reference_completion_counter_and_fails_with_exit_1() {
     let dir = TempDir::new("short");
     let fw = firmware(&dir, 100);
     let frags = dir.path("f.json");
-    assert!(lorafota(&["encode", s(&fw), "-s", "10", "-r", "10", "-o", s(&frags)]).status.success());
+    assert!(
+        lorafota(&["encode", s(&fw), "-s", "10", "-r", "10", "-o", s(&frags)])
+            .status
+            .success()
+    );
     let mut file: Value = serde_json::from_slice(&std::fs::read(&frags).unwrap()).unwrap();
     // The vector `counting_lose_2_5` shape: lose 2 and 5, completes at counter 13.
     let list = file["fragments"].as_array_mut().unwrap();
@@ -99,7 +127,16 @@ fn decode_reports_the_reference_completion_counter_and_fails_with_exit_1() {
 fn bin_format_is_the_payloads_back_to_back() {
     let dir = TempDir::new("bin");
     let fw = firmware(&dir, 1000);
-    let out = lorafota(&["encode", s(&fw), "-s", "100", "-r", "20%", "--format", "bin"]);
+    let out = lorafota(&[
+        "encode",
+        s(&fw),
+        "-s",
+        "100",
+        "-r",
+        "20%",
+        "--format",
+        "bin",
+    ]);
     assert!(out.status.success());
     assert_eq!(out.stdout.len(), (10 + 2) * 100);
     assert_eq!(&out.stdout[..1000], &std::fs::read(fw).unwrap()[..]);
@@ -110,13 +147,30 @@ fn zero_based_counters_round_trip() {
     let dir = TempDir::new("base0");
     let fw = firmware(&dir, 300);
     let frags = dir.path("f.json");
-    let out = lorafota(&["encode", s(&fw), "-s", "30", "-r", "3", "--counter-base", "0", "--ts004", "v2", "-o", s(&frags)]);
+    let out = lorafota(&[
+        "encode",
+        s(&fw),
+        "-s",
+        "30",
+        "-r",
+        "3",
+        "--counter-base",
+        "0",
+        "--ts004",
+        "v2",
+        "-o",
+        s(&frags),
+    ]);
     assert!(out.status.success());
     let file: Value = serde_json::from_slice(&std::fs::read(&frags).unwrap()).unwrap();
     assert_eq!(file["fragments"][0]["counter"], 0);
     assert_eq!(file["ts004"], "v2");
     let out = lorafota(&["decode", s(&frags)]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]
@@ -151,6 +205,10 @@ fn bad_input_is_one_line_on_stderr_and_exit_2() {
 #[test]
 fn demo_runs_and_succeeds() {
     let out = lorafota(&["demo", "--size", "20000"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(String::from_utf8_lossy(&out.stdout).contains("byte-exact: yes"));
 }

@@ -8,10 +8,11 @@
 //! ~0.4 M, plus M/8 * 255 for the tables. Payloads are handled as fixed-width `[u64; W]` words
 //! (`W = ceil(S / 8)`) so every XOR is a short unrolled vector loop.
 
+use alloc::boxed::Box;
 use alloc::vec;
 use alloc::vec::Vec;
 
-use super::rows::draw_row;
+use super::rows::{ColumnMarks, draw_row};
 use super::{FragParams, Ts004Version};
 
 /// Writes coded fragments `first..first + count` (1-based coded indices) into `out`
@@ -98,13 +99,31 @@ impl<const W: usize> Kernel<W> {
         self.draw_rows(version, first, &mut group_bytes, count);
 
         let mut acc = vec![[0u64; W]; count];
-        let mut table = vec![[0u64; W]; 256];
-        for (group, row_bytes) in self.columns.chunks(8).zip(group_bytes.chunks_exact(count)) {
-            build_table(&mut table, group);
-            for (a, &byte) in acc.iter_mut().zip(row_bytes) {
-                let t = &table[usize::from(byte)];
-                for (x, y) in a.iter_mut().zip(t) {
-                    *x ^= *y;
+        // Two 256-entry tables (two groups) per pass over the accumulators halves their
+        // load/store traffic; two tables still fit in L1 for every fragment size. Fixed-size
+        // tables indexed by a byte need no bounds checks.
+        let mut tables: Box<[[[u64; W]; 256]; 2]> = Box::new([[[0u64; W]; 256]; 2]);
+        let mut groups = self.columns.chunks(8).zip(group_bytes.chunks_exact(count));
+        while let Some((first, first_rows)) = groups.next() {
+            let [t0, t1] = &mut *tables;
+            build_table(t0, first);
+            match groups.next() {
+                Some((second, second_rows)) => {
+                    build_table(t1, second);
+                    for ((a, &b0), &b1) in acc.iter_mut().zip(first_rows).zip(second_rows) {
+                        let (x0, x1) = (&t0[usize::from(b0)], &t1[usize::from(b1)]);
+                        for i in 0..W {
+                            a[i] ^= x0[i] ^ x1[i];
+                        }
+                    }
+                }
+                None => {
+                    for (a, &b0) in acc.iter_mut().zip(first_rows) {
+                        let x0 = &t0[usize::from(b0)];
+                        for i in 0..W {
+                            a[i] ^= x0[i];
+                        }
+                    }
                 }
             }
         }
@@ -123,15 +142,15 @@ impl<const W: usize> Kernel<W> {
         let m = self.params.nb_frag();
         let groups = usize::from(m).div_ceil(8);
         // One byte per column while drawing: a single store per draw.
-        let mut marks = vec![0u8; groups * 8];
+        let mut marks: Box<ColumnMarks> = Box::new([0; 1 << 14]);
         // BLOCK rows packed row-major, then copied out group-major BLOCK bytes at a time.
         let mut block = vec![0u8; BLOCK * groups];
         for block_start in (0..count).step_by(BLOCK) {
             let rows = BLOCK.min(count - block_start);
             for (i, packed) in block.chunks_exact_mut(groups).take(rows).enumerate() {
                 let coded_index = first + (block_start + i) as u16;
-                draw_row(version, m, coded_index, &mut marks[..usize::from(m)]);
-                pack_marks(&mut marks, packed);
+                draw_row(version, m, coded_index, &mut *marks);
+                pack_marks(&mut marks[..], packed);
             }
             for g in 0..groups {
                 let dst = &mut group_bytes[g * count + block_start..][..rows];
@@ -144,7 +163,7 @@ impl<const W: usize> Kernel<W> {
 }
 
 /// `table[b]` = XOR of the group's fragments `i` with bit `i` of `b` set.
-fn build_table<const W: usize>(table: &mut [[u64; W]], group: &[[u64; W]]) {
+fn build_table<const W: usize>(table: &mut [[u64; W]; 256], group: &[[u64; W]]) {
     table[0] = [0; W];
     for bit in 0..8 {
         let step = 1 << bit;

@@ -82,17 +82,17 @@ impl Columns for [u64] {
     }
 }
 
-impl Columns for [u8] {
+/// One byte per possible column (the 14-bit counter bounds M): indexing through the mask needs
+/// no bounds check, which matters at one store per draw.
+pub(crate) type ColumnMarks = [u8; 1 << 14];
+
+impl Columns for ColumnMarks {
     #[inline(always)]
     fn mark(&mut self, col: usize) -> bool {
-        match self.get_mut(col) {
-            Some(b) => {
-                let was_clear = *b == 0;
-                *b = 1;
-                was_clear
-            }
-            None => false,
-        }
+        let b = &mut self[col & ((1 << 14) - 1)];
+        let was_clear = *b == 0;
+        *b = 1;
+        was_clear
     }
 }
 
@@ -126,20 +126,64 @@ pub(crate) fn draw_row<C: Columns + ?Sized>(
         return;
     }
     let x = 1 + 1001 * row_seed(version, nb_frag, coded_index);
-    if matches!(version, Ts004Version::V1) && !m.is_power_of_two() {
-        draw_every_state(x, m, target, cols);
-    } else {
-        let modulus = if m.is_power_of_two() { m + 1 } else { m };
-        let distinct = !matches!(version, Ts004Version::V1);
-        let fm = FastMod::new(modulus);
-        let mut count = 0;
-        for_each_state(x, |state| {
-            let r = fm.rem(state);
-            if r < m && (cols.mark(r as usize) || !distinct) {
-                count += 1;
+    let pow2 = m.is_power_of_two();
+    match (version, pow2) {
+        (Ts004Version::V1, false) => draw_every_state(x, m, target, cols),
+        (Ts004Version::V1, true) => draw_checked::<false, true, C>(x, m, target, cols),
+        (Ts004Version::V2 | Ts004Version::V2Spec, false) => {
+            draw_checked::<true, false, C>(x, m, target, cols)
+        }
+        (Ts004Version::V2 | Ts004Version::V2Spec, true) => {
+            draw_checked::<true, true, C>(x, m, target, cols)
+        }
+    }
+}
+
+/// v2 rows (`DISTINCT`: only new columns count) and power-of-two M (`REJECT`: the modulus is
+/// M + 1 and a draw of M is discarded): draws are counted, and whole batches run without the
+/// end test while they cannot overshoot.
+#[inline(always)]
+fn draw_checked<const DISTINCT: bool, const REJECT: bool, C: Columns + ?Sized>(
+    mut x: u32,
+    m: u32,
+    target: u32,
+    cols: &mut C,
+) {
+    let fm = FastMod::new(if REJECT { m + 1 } else { m });
+    let mut offer = |state: u32| -> u32 {
+        let r = fm.rem(state);
+        if REJECT && r == m {
+            return 0;
+        }
+        let new = cols.mark(r as usize);
+        u32::from(new || !DISTINCT)
+    };
+    let mut count = 0;
+    while x > LFSR_MASK {
+        x = prbs23_next(x);
+        count += offer(x);
+        if count == target {
+            return;
+        }
+    }
+    loop {
+        let states = next_states(x);
+        if target - count >= BATCH as u32 {
+            for s in states {
+                count += offer(s);
             }
-            count < target
-        });
+        } else {
+            for s in states {
+                count += offer(s);
+                if count == target {
+                    return;
+                }
+            }
+        }
+        if count == target {
+            return;
+        }
+        x = states[BATCH - 1];
     }
 }
 
@@ -168,38 +212,15 @@ fn draw_every_state<C: Columns + ?Sized>(mut x: u32, m: u32, mut left: u32, cols
     }
 }
 
-/// Calls `f` with each successive PRBS state after `x` until it returns false.
-#[inline(always)]
-fn for_each_state(mut x: u32, mut f: impl FnMut(u32) -> bool) {
-    while x > LFSR_MASK {
-        x = prbs23_next(x);
-        if !f(x) {
-            return;
-        }
-    }
-    loop {
-        let states = next_states(x);
-        for s in states {
-            if !f(s) {
-                return;
-            }
-        }
-        x = states[BATCH - 1];
-    }
-}
-
 /// The next [`BATCH`] states of the 23-bit LFSR after `x` (`x < 2^23`), all from one feedback
-/// computation: state `j` shifts `x` right by `j` and brings in feedback bits `0..j`, which only
-/// depend on bits of `x` itself while `j <= 18`.
+/// computation. The feedback bits `f_i = x_i ^ x_(i+5)` only depend on `x` itself for
+/// `i < 18`; stacked above `x` (bit 23 up) they form one word whose right shift by `j`, masked
+/// to 23 bits, is exactly the state after `j` steps.
 #[inline(always)]
 fn next_states(x: u32) -> [u32; BATCH] {
     let feedback = (x ^ (x >> 5)) & ((1 << BATCH) - 1);
-    let mut states = [0u32; BATCH];
-    for (j, s) in states.iter_mut().enumerate() {
-        let j = j as u32 + 1;
-        *s = (x >> j) | ((feedback << (LFSR_BITS - j)) & LFSR_MASK);
-    }
-    states
+    let stacked = u64::from(x) | u64::from(feedback) << LFSR_BITS;
+    core::array::from_fn(|j| (stacked >> (j + 1)) as u32 & LFSR_MASK)
 }
 
 /// The parity row as a plain reference implementation computes it, one exact step at a time.
