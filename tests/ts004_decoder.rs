@@ -117,3 +117,30 @@ fn state_memory_is_within_the_budget() {
         assert_eq!(dec.state_memory(), used, "M={m} S={s} L={l}");
     }
 }
+
+#[test]
+fn status_answer_from_the_decoder() {
+    use lorafota::core::ts004::{FragIndex, FragSessionStatusAnsV1, SessionProgress};
+    let (_, block) = block(100, 10, 5);
+    let mut dec = Decoder::new_in_memory(block.params(), Ts004Version::V1, None);
+    for c in [1u16, 2, 4, 11] {
+        let f = block.fragment(c).unwrap();
+        dec.push(f.counter, &f.payload).unwrap();
+    }
+    let index = FragIndex::new(2).unwrap();
+    let progress = SessionProgress::from_decoder(index, &dec.status());
+    // 4 received; 7 uncoded lost at the first coded fragment, one equation gathered at most.
+    assert_eq!(progress.nb_frag_received, 4);
+    let status = dec.status();
+    assert_eq!(status.lost, 7);
+    assert_eq!(u16::from(progress.missing_frag), status.lost - status.rank);
+    let mut buf = [0u8; 5];
+    let n = FragSessionStatusAnsV1 {
+        progress,
+        memory_error: false,
+    }
+    .build_into(&mut buf)
+    .unwrap();
+    assert_eq!(&buf[..3], &[0x01, 0x04, 0x80]);
+    assert_eq!(n, 5);
+}

@@ -65,6 +65,16 @@ pub struct SessionProgress {
 }
 
 impl SessionProgress {
+    /// What a device running [`crate::frag::Decoder`] reports: every fragment received
+    /// (saturated at 16383) and the fragments still needed (saturated at 255).
+    pub fn from_decoder(frag_index: FragIndex, status: &crate::frag::DecoderStatus) -> Self {
+        Self {
+            frag_index,
+            nb_frag_received: status.received.min(u32::from(MAX_14_BIT)) as u16,
+            missing_frag: status.missing.min(255) as u8,
+        }
+    }
+
     fn to_le_bytes(self) -> Result<[u8; 3], Error> {
         if self.nb_frag_received > MAX_14_BIT {
             return Err(Error::CounterOutOfRange(self.nb_frag_received));
