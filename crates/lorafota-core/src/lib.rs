@@ -6,6 +6,8 @@
 //!
 //! * [`frag`]: LoRa Alliance TS004 fragmentation and forward error correction (v1.0.0 and
 //!   v2.0.0): parity rows, a fast batch encoder, a bounded-memory device-side decoder.
+//! * `rs` (feature `reed-solomon`): a Reed-Solomon erasure codec with the same shape as [`frag`],
+//!   to compare with TS004 or for devices not bound to it.
 //! * [`ts004`]: the TS004 wire messages (both versions, both directions) and the v2 MIC.
 //! * [`eui`]: 64-bit EUIs as operators write them.
 //! * [`units`]: units that the specs encode as exponents.
@@ -16,6 +18,8 @@ extern crate alloc;
 
 pub mod eui;
 pub mod frag;
+#[cfg(feature = "reed-solomon")]
+pub mod rs;
 pub mod ts004;
 pub mod units;
 
