@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use lorafota::core::frag::{Decoder, EncodedBlock, Encoder, Progress, Ts004Version};
+use lorafota::core::rs::{RsDecoder, RsEncodedBlock, RsEncoder};
 
 /// The reference harness's generator (reference-performance.md): splitmix64.
 struct SplitMix(u64);
@@ -92,6 +93,20 @@ fn decode_once(block: &EncodedBlock, lost: &[bool], max_lost: u16) -> Option<u16
     None
 }
 
+/// The same with the Reed-Solomon decoder.
+fn rs_decode_once(block: &RsEncodedBlock, lost: &[bool]) -> Option<u16> {
+    let mut dec = RsDecoder::new(block.params(), block.field()).expect("valid parameters");
+    for f in block.fragments() {
+        if lost[usize::from(f.counter)] {
+            continue;
+        }
+        if dec.push(f.counter, &f.payload).expect("valid fragment") == Progress::Completed {
+            return Some(f.counter);
+        }
+    }
+    None
+}
+
 fn decode(c: &mut Criterion) {
     let mut g = c.benchmark_group("decode");
     g.sample_size(10)
@@ -120,6 +135,19 @@ fn decode(c: &mut Criterion) {
                 b.iter(|| black_box(decode_once(&block, &lost, max_lost)))
             });
         }
+        let m = len.div_ceil(s);
+        let rs_block = RsEncoder::new(data.clone(), s)
+            .expect("valid parameters")
+            .encode((m * 20).div_ceil(100))
+            .expect("encodes");
+        let mut rng = SplitMix(3001);
+        let lost: Vec<bool> = std::iter::once(false)
+            .chain((0..rs_block.len()).map(|_| rng.unit() < 0.10))
+            .collect();
+        g.bench_function(
+            BenchmarkId::new("reed_solomon", format!("{label}_R20pct_loss10pct")),
+            |b| b.iter(|| black_box(rs_decode_once(&rs_block, &lost))),
+        );
     }
     g.finish();
 }

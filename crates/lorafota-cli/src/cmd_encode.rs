@@ -4,8 +4,10 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
+use bytes::Bytes;
 use clap::{Args, ValueEnum};
-use lorafota_core::frag::{CounterBase, EncodedBlock, Encoder, Ts004Version};
+use lorafota_core::frag::{CounterBase, EncodedBlock, Encoder, FragParams, Fragment, Ts004Version};
+use lorafota_core::rs::{RsEncodedBlock, RsEncoder};
 use sha2::{Digest, Sha256};
 
 use crate::Outcome;
@@ -82,7 +84,7 @@ pub(crate) fn run(args: &EncodeArgs) -> Result<Outcome> {
         .with_context(|| format!("cannot read {}", args.input.display()))?;
     let data_len = data.len();
     let sha = hex::encode(Sha256::digest(&data));
-    let (block, codec) = encode(data, args)?;
+    let block = encode(data, args)?;
     let bytes = match args.format {
         Format::Bin => {
             let mut out = block.uncoded_payloads().to_vec();
@@ -91,8 +93,8 @@ pub(crate) fn run(args: &EncodeArgs) -> Result<Outcome> {
         }
         Format::Json => {
             let file = FragmentsFile {
-                ts004: block.version().name().into(),
-                codec,
+                ts004: args.ts004.name().into(),
+                codec: args.codec,
                 fragment_size: block.params().fragment_size().into(),
                 nb_frag: block.params().nb_frag(),
                 padding: block.params().padding(),
@@ -127,14 +129,57 @@ pub(crate) fn run(args: &EncodeArgs) -> Result<Outcome> {
     Ok(Outcome::Success)
 }
 
-fn encode(data: Vec<u8>, args: &EncodeArgs) -> Result<(EncodedBlock, Codec)> {
+/// The fragments of either codec; the CLI only needs to read them.
+enum Block {
+    Ts004(EncodedBlock),
+    Rs(RsEncodedBlock),
+}
+
+impl Block {
+    fn params(&self) -> FragParams {
+        match self {
+            Self::Ts004(b) => b.params(),
+            Self::Rs(b) => b.params(),
+        }
+    }
+    fn redundancy(&self) -> u16 {
+        match self {
+            Self::Ts004(b) => b.redundancy(),
+            Self::Rs(b) => b.redundancy(),
+        }
+    }
+    fn uncoded_payloads(&self) -> &Bytes {
+        match self {
+            Self::Ts004(b) => b.uncoded_payloads(),
+            Self::Rs(b) => b.uncoded_payloads(),
+        }
+    }
+    fn coded_payloads(&self) -> &Bytes {
+        match self {
+            Self::Ts004(b) => b.coded_payloads(),
+            Self::Rs(b) => b.coded_payloads(),
+        }
+    }
+    fn fragments(&self) -> Box<dyn Iterator<Item = Fragment> + '_> {
+        match self {
+            Self::Ts004(b) => Box::new(b.fragments()),
+            Self::Rs(b) => Box::new(b.fragments()),
+        }
+    }
+}
+
+fn encode(data: Vec<u8>, args: &EncodeArgs) -> Result<Block> {
     match args.codec {
         Codec::Ts004 => {
             let enc = Encoder::new(data, args.fragment_size, args.ts004)?;
             let r = redundancy_count(&args.redundancy, enc.params().nb_frag())?;
-            Ok((enc.encode(r)?, Codec::Ts004))
+            Ok(Block::Ts004(enc.encode(r)?))
         }
-        Codec::Rs => bail!("the Reed-Solomon codec is not built into this binary yet"),
+        Codec::Rs => {
+            let enc = RsEncoder::new(data, args.fragment_size)?;
+            let r = redundancy_count(&args.redundancy, enc.params().nb_frag())?;
+            Ok(Block::Rs(enc.encode(r)?))
+        }
     }
 }
 

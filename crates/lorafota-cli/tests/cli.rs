@@ -212,3 +212,49 @@ fn demo_runs_and_succeeds() {
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("byte-exact: yes"));
 }
+
+#[test]
+fn reed_solomon_round_trips_with_exactly_r_lost() {
+    let dir = TempDir::new("rs");
+    // 3000 bytes / 10 = 300 fragments + 30 coded: GF(2^16); S = 11 odd on purpose as well.
+    for (len, s_frag) in [(3000usize, "10"), (1000, "11"), (500, "50")] {
+        let fw = firmware(&dir, len);
+        let frags = dir.path("rs.json");
+        let out = lorafota(&[
+            "encode",
+            s(&fw),
+            "-s",
+            s_frag,
+            "-r",
+            "10%",
+            "--codec",
+            "rs",
+            "-o",
+            s(&frags),
+        ]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let mut file: Value = serde_json::from_slice(&std::fs::read(&frags).unwrap()).unwrap();
+        assert_eq!(file["codec"], "rs");
+        let r = file["redundancy"].as_u64().unwrap();
+        // Lose exactly R uncoded fragments: an MDS code still rebuilds the block.
+        let list = file["fragments"].as_array_mut().unwrap();
+        list.retain(|f| f["counter"].as_u64().unwrap() > r);
+        list.reverse();
+        std::fs::write(&frags, serde_json::to_vec(&file).unwrap()).unwrap();
+        let rebuilt = dir.path("rs.bin");
+        let out = lorafota(&["decode", s(&frags), "-o", s(&rebuilt)]);
+        assert!(
+            out.status.success(),
+            "{len}/{s_frag}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(
+            std::fs::read(&rebuilt).unwrap(),
+            std::fs::read(&fw).unwrap()
+        );
+    }
+}
