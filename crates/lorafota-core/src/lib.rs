@@ -11,6 +11,8 @@
 //! * [`ts004`]: the TS004 wire messages (both versions, both directions) and the v2 MIC.
 //! * [`eui`]: 64-bit EUIs as operators write them.
 //! * [`units`]: units that the specs encode as exponents.
+//! * [`plan`]: loss models and the symbolic fleet simulation behind redundancy planning.
+//! * [`rng`]: the seeded generator every simulation uses.
 #![cfg_attr(not(feature = "std"), no_std)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
@@ -18,6 +20,8 @@ extern crate alloc;
 
 pub mod eui;
 pub mod frag;
+pub mod plan;
+pub mod rng;
 #[cfg(feature = "reed-solomon")]
 pub mod rs;
 pub mod ts004;
