@@ -76,7 +76,7 @@ impl FleetOutcome {
         let mut needed: Vec<u16> = self.devices.iter().filter_map(|d| d.coded_needed).collect();
         needed.sort_unstable();
         // The k-th smallest need, k = ceil(target * n): that many devices complete with it.
-        let k = (target * n as f64).ceil().max(1.0) as usize;
+        let k = ceil_to_usize(target * n as f64).max(1);
         needed.get(k - 1).copied()
     }
 }
@@ -296,6 +296,12 @@ impl DeviceWork {
     }
 }
 
+/// `ceil(x)` for `x >= 0` without `std` (no float rounding functions in `core`).
+fn ceil_to_usize(x: f64) -> usize {
+    let floor = x as usize;
+    if (floor as f64) < x { floor + 1 } else { floor }
+}
+
 fn first_set(v: &[u64]) -> Option<usize> {
     v.iter()
         .enumerate()
@@ -316,9 +322,9 @@ mod tests {
         }
         let orig = a;
         transpose64(&mut a);
-        for i in 0..64 {
-            for j in 0..64 {
-                assert_eq!(a[i] >> j & 1, orig[j] >> i & 1);
+        for (i, row) in a.iter().enumerate() {
+            for (j, col) in orig.iter().enumerate() {
+                assert_eq!(row >> j & 1, col >> i & 1);
             }
         }
     }
