@@ -9,6 +9,12 @@
 //! * `rs` (feature `reed-solomon`): a Reed-Solomon erasure codec with the same shape as [`frag`],
 //!   to compare with TS004 or for devices not bound to it.
 //! * [`ts004`]: the TS004 wire messages (both versions, both directions) and the v2 MIC.
+//! * [`ts005`]: TS005 Remote Multicast Setup messages (v1 and v2, both directions) and, with
+//!   feature `crypto`, the multicast key chain (McRootKey .. McAppSKey/McNwkSKey).
+//! * [`ts003`]: TS003 Application Layer Clock Synchronization messages (v1 and v2) and the
+//!   server's TimeCorrection with the v2 saturation rule.
+//! * [`gps`]: GPS time with the leap-second table, Unix conversions, the 32-bit SessionTime /
+//!   DeviceTime form and Class B 128 s alignment.
 //! * [`eui`]: 64-bit EUIs as operators write them.
 //! * [`units`]: units that the specs encode as exponents.
 //! * [`plan`]: loss models and the symbolic fleet simulation behind redundancy planning.
@@ -20,11 +26,14 @@ extern crate alloc;
 
 pub mod eui;
 pub mod frag;
+pub mod gps;
 pub mod plan;
 pub mod rng;
 #[cfg(feature = "reed-solomon")]
 pub mod rs;
+pub mod ts003;
 pub mod ts004;
+pub mod ts005;
 pub mod units;
 
 pub use eui::Eui64;
