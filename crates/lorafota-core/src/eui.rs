@@ -30,7 +30,9 @@ impl fmt::Display for EuiParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             Self::WrongLength => "an EUI has 16 hex digits (8 bytes)",
-            Self::InvalidCharacter => "an EUI may contain only hex digits and ':' or '-' between bytes",
+            Self::InvalidCharacter => {
+                "an EUI may contain only hex digits and ':' or '-' between bytes"
+            }
             Self::BadSeparators => "EUI separators must be one kind, between every byte",
         })
     }
@@ -99,11 +101,15 @@ impl Eui64 {
                 }
             }
             _ => {
-                return Err(if s.iter().all(|c| c.is_ascii_hexdigit() || *c == b':' || *c == b'-') {
-                    EuiParseError::WrongLength
-                } else {
-                    EuiParseError::InvalidCharacter
-                });
+                return Err(
+                    if s.iter()
+                        .all(|c| c.is_ascii_hexdigit() || *c == b':' || *c == b'-')
+                    {
+                        EuiParseError::WrongLength
+                    } else {
+                        EuiParseError::InvalidCharacter
+                    },
+                );
             }
         }
         Ok(Self(out))
@@ -173,7 +179,12 @@ mod tests {
     #[test]
     fn accepts_every_common_spelling() {
         let want = Eui64::from_u64(0x0080_00ff_0000_0002);
-        for s in ["008000ff00000002", "00:80:00:FF:00:00:00:02", "00-80-00-ff-00-00-00-02", " 008000FF00000002\n"] {
+        for s in [
+            "008000ff00000002",
+            "00:80:00:FF:00:00:00:02",
+            "00-80-00-ff-00-00-00-02",
+            " 008000FF00000002\n",
+        ] {
             assert_eq!(Eui64::parse(s), Ok(want), "{s}");
         }
         assert_eq!(want.dashed().to_string(), "00-80-00-ff-00-00-00-02");
@@ -182,9 +193,18 @@ mod tests {
 
     #[test]
     fn rejects_garbage() {
-        assert_eq!(Eui64::parse("008000ff0000000"), Err(EuiParseError::WrongLength));
-        assert_eq!(Eui64::parse("008000ff0000000g"), Err(EuiParseError::InvalidCharacter));
-        assert_eq!(Eui64::parse("00:80-00:ff:00:00:00:02"), Err(EuiParseError::BadSeparators));
+        assert_eq!(
+            Eui64::parse("008000ff0000000"),
+            Err(EuiParseError::WrongLength)
+        );
+        assert_eq!(
+            Eui64::parse("008000ff0000000g"),
+            Err(EuiParseError::InvalidCharacter)
+        );
+        assert_eq!(
+            Eui64::parse("00:80-00:ff:00:00:00:02"),
+            Err(EuiParseError::BadSeparators)
+        );
         assert_eq!(Eui64::parse(""), Err(EuiParseError::WrongLength));
     }
 

@@ -19,7 +19,11 @@ pub struct TimeoutExponentOutOfRange(pub u8);
 
 impl fmt::Display for TimeoutExponentOutOfRange {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "session timeout exponent {} is out of range 0..=15", self.0)
+        write!(
+            f,
+            "session timeout exponent {} is out of range 0..=15",
+            self.0
+        )
     }
 }
 
@@ -31,7 +35,11 @@ impl TimeoutExponent {
 
     /// Checks that `n` fits the 4-bit field.
     pub const fn new(n: u8) -> Result<Self, TimeoutExponentOutOfRange> {
-        if n <= 15 { Ok(Self(n)) } else { Err(TimeoutExponentOutOfRange(n)) }
+        if n <= 15 {
+            Ok(Self(n))
+        } else {
+            Err(TimeoutExponentOutOfRange(n))
+        }
     }
     /// The exponent `n` as sent on the wire (low 4 bits of the TimeOut byte).
     pub const fn exponent(self) -> u8 {
@@ -77,9 +85,21 @@ mod tests {
 
     #[test]
     fn covering_picks_the_smallest() {
-        assert_eq!(TimeoutExponent::covering_class_c(Duration::from_secs(1)).map(|t| t.exponent()), Some(0));
-        assert_eq!(TimeoutExponent::covering_class_c(Duration::from_secs(257)).map(|t| t.exponent()), Some(9));
-        assert_eq!(TimeoutExponent::covering_class_c(Duration::from_secs(32_769)), None);
-        assert_eq!(TimeoutExponent::covering_class_b(Duration::from_secs(129)).map(|t| t.exponent()), Some(1));
+        assert_eq!(
+            TimeoutExponent::covering_class_c(Duration::from_secs(1)).map(|t| t.exponent()),
+            Some(0)
+        );
+        assert_eq!(
+            TimeoutExponent::covering_class_c(Duration::from_secs(257)).map(|t| t.exponent()),
+            Some(9)
+        );
+        assert_eq!(
+            TimeoutExponent::covering_class_c(Duration::from_secs(32_769)),
+            None
+        );
+        assert_eq!(
+            TimeoutExponent::covering_class_b(Duration::from_secs(129)).map(|t| t.exponent()),
+            Some(1)
+        );
     }
 }
