@@ -164,9 +164,19 @@ impl GatewayClientBuilder {
             (Some(u), Some(p)) => Some((u, p)),
             _ => None,
         };
-        let tls = client_config(&self.trust)?;
+        // Plain HTTP never uses TLS, and redirects are not followed (below), so a gateway on
+        // `http://` needs no trust store even where the system has none.
+        let trust = if base.scheme() == "http" {
+            TlsTrust::DangerAcceptAnyCertificate
+        } else {
+            self.trust
+        };
+        let tls = client_config(&trust)?;
         let http = reqwest::Client::builder()
             .tls_backend_preconfigured(tls)
+            // A redirect would carry the session cookie to wherever it points; the API never
+            // redirects, so none is followed.
+            .redirect(reqwest::redirect::Policy::none())
             .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
             .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
             .user_agent(

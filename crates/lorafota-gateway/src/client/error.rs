@@ -184,21 +184,28 @@ pub(crate) fn classify(e: reqwest::Error) -> Error {
 }
 
 fn tls_message(e: &(dyn std::error::Error + 'static)) -> Option<String> {
-    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
-    while let Some(err) = cur {
-        if let Some(r) = err.downcast_ref::<rustls::Error>() {
-            return Some(r.to_string());
-        }
-        if let Some(r) = err
-            .downcast_ref::<std::io::Error>()
-            .and_then(|io| io.get_ref())
-            .and_then(|i| i.downcast_ref::<rustls::Error>())
-        {
-            return Some(r.to_string());
-        }
-        cur = err.source();
+    if let Some(r) = e.downcast_ref::<rustls::Error>() {
+        return Some(describe_rustls(r));
     }
-    None
+    // `io::Error::source` skips the error it wraps, so look inside explicitly.
+    if let Some(m) = e
+        .downcast_ref::<std::io::Error>()
+        .and_then(|io| io.get_ref())
+        .and_then(|inner| tls_message(inner))
+    {
+        return Some(m);
+    }
+    e.source().and_then(tls_message)
+}
+
+/// rustls's own text, except that a pin mismatch is spelled out with both fingerprints.
+fn describe_rustls(e: &rustls::Error) -> String {
+    if let rustls::Error::InvalidCertificate(rustls::CertificateError::Other(other)) = e
+        && let Some(pin) = other.0.downcast_ref::<super::tls::PinMismatch>()
+    {
+        return format!("invalid peer certificate: {pin}");
+    }
+    e.to_string()
 }
 
 fn chain_text(e: &(dyn std::error::Error + 'static)) -> String {

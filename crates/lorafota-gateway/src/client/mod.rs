@@ -498,13 +498,17 @@ impl GatewayClient {
             return Ok(Some(JobUpdate::Scheduled));
         }
         let progress = self.progress().await?;
-        if let Some(p) = progress.job(filename) {
+        let running = progress.job(filename).cloned();
+        // At 100 % a job may be over: the seed shape keeps showing the last job at 100 % after it
+        // finished, and the seed document says to look at the results then.
+        if let Some(p) = running.as_ref().filter(|p| p.percent < 100.0) {
             return Ok(Some(JobUpdate::Running(p.clone())));
         }
         let results = self.results().await?;
-        Ok(results
-            .find(filename)
-            .map(|r| JobUpdate::Finished(r.clone())))
+        if let Some(r) = results.find(filename) {
+            return Ok(Some(JobUpdate::Finished(r.clone())));
+        }
+        Ok(running.map(JobUpdate::Running))
     }
 
     /// Cancels a job that has not started (`DELETE /api/lora/fotaschedule/{filename}`).

@@ -69,7 +69,7 @@ fn colon_hex(b: &[u8]) -> String {
 
 /// The pin did not match: carried inside rustls's error so the message reaches the user.
 #[derive(Debug)]
-struct PinMismatch {
+pub(crate) struct PinMismatch {
     expected: [u8; 32],
     got: [u8; 32],
 }
@@ -164,6 +164,14 @@ fn roots_from_pem(pem: &[u8]) -> Result<RootCertStore, Error> {
         return Err(Error::Config("the CA PEM holds no certificate".to_owned()));
     }
     Ok(roots)
+}
+
+impl TlsTrust {
+    /// The rustls configuration this trust mode produces (ring provider, HTTP/1.1 ALPN), for
+    /// callers who make their own HTTPS requests to the gateway.
+    pub fn rustls_config(&self) -> Result<ClientConfig, Error> {
+        client_config(self)
+    }
 }
 
 /// Builds the rustls configuration (ring provider, HTTP/1.1).
