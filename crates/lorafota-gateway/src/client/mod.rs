@@ -449,8 +449,9 @@ impl GatewayClient {
         match self.post_json::<_, ScheduleAck>(path, &request).await {
             Ok(_) => Ok(name),
             Err(e @ (Error::Transport { .. } | Error::Timeout { .. })) => {
-                if matches!(&e, Error::Transport { source, .. } if source.is_connect()) {
-                    return Err(e); // never reached the gateway
+                let never_sent = matches!(&e, Error::Transport { source, .. } | Error::Timeout { source } if source.is_connect());
+                if never_sent {
+                    return Err(e); // no connection: the gateway never saw the request
                 }
                 tracing::warn!(
                     "lorafota-gateway: answer to scheduling {name} lost ({e}); checking whether it landed"

@@ -321,6 +321,23 @@ async fn fota_rules_in_order() {
         json!("AAAAAAAAAAAAAAAA"),
     );
     raw.post("/api/lora/fota", by_eui).await.assert_ok();
+    // Absurd but well-formed times do not upset the server.
+    let far = set(
+        set(
+            set(b(), &["schedule_filename"], json!("far")),
+            &["scheduledTimeSinceUnixEpoch"],
+            json!(u64::MAX),
+        ),
+        &["multicastGroupID"],
+        json!(1),
+    );
+    raw.post(
+        "/api/lora/fota",
+        set(far, &["launchTimeFromSetupTime"], json!(u64::MAX)),
+    )
+    .await
+    .assert_ok();
+    raw.get("/api/lora/fotaschedule").await.assert_ok();
     // A running job makes every new schedule busy.
     emu.advance_clock(std::time::Duration::from_secs(3600));
     raw.post(
