@@ -2,7 +2,7 @@
 //!
 //! - The lifecycle is a pure function of a job's times, its [`RadioPlan`] and "now": nothing
 //!   runs in the background, every request first brings the jobs up to date
-//!   ([`crate::state::Inner::tick`]), so a clock step of an hour is handled in one go.
+//!   (`state::App::with` runs the tick), so a clock step of an hour is handled in one go.
 //! - **The seam for the radio**: when a job reaches its setup time, the [`Radio`] is asked
 //!   for a [`RadioPlan`] (who answered setup, how long broadcasting and teardown last, each
 //!   device's outcome). The plan is stored with the job, so a restart resumes it unchanged.
