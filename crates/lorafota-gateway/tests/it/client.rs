@@ -583,3 +583,43 @@ fn blocking_facade() {
     assert!(matches!(inside, Err(Error::Config(_))));
     rt.block_on(emu.stop());
 }
+
+/// Run by [`env_vars_supply_url_and_credentials`] in a child process with the variables set
+/// (setting them in this process would race the other tests).
+#[tokio::test]
+#[ignore = "run in a child process by env_vars_supply_url_and_credentials"]
+async fn env_child() {
+    let Ok(pin) = std::env::var("LORAFOTA_TEST_PIN") else {
+        return;
+    };
+    let c = GatewayClient::builder()
+        .pin_certificate_sha256(&pin)
+        .build()
+        .unwrap();
+    assert_eq!(c.whoami().await.unwrap().user, "admin");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn env_vars_supply_url_and_credentials() {
+    let emu = start_seed().await;
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "client::env_child",
+            "--ignored",
+            "--test-threads",
+            "1",
+        ])
+        .env(lorafota_gateway::ENV_URL, emu.url())
+        .env(lorafota_gateway::ENV_USER, emu.username())
+        .env(lorafota_gateway::ENV_PASSWORD, emu.password().expose())
+        .env("LORAFOTA_TEST_PIN", emu.fingerprint_hex().unwrap())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && stdout.contains("1 passed"),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
