@@ -1,6 +1,7 @@
 //! Progress, results, schedule list/cancel, status and device table (§8.5), in the seed or
 //! the OpenAPI shape as configured.
 
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -241,9 +242,16 @@ pub(super) async fn schedule_list(State(app): State<AppState>, _auth: Authed) ->
 pub(super) async fn cancel(
     State(app): State<AppState>,
     auth: Authed,
-    Path(filename): Path<String>,
+    filename: Result<Path<String>, PathRejection>,
 ) -> Result<Response, ApiError> {
     auth.require_write()?;
+    // A name that does not even decode cannot be a schedule.
+    let Ok(Path(filename)) = filename else {
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "Schedule file not found",
+        ));
+    };
     app.with(|inner, now| {
         if let Some(i) = inner.jobs.iter().position(|j| j.filename == filename) {
             if inner.jobs[i].state_at(now) != JobState::Scheduled {
