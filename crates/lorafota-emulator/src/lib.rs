@@ -30,8 +30,8 @@ mod http;
 pub mod jobs;
 mod ops;
 mod server;
-pub mod state;
-pub mod store;
+mod state;
+mod store;
 mod tls;
 
 use std::net::SocketAddr;

@@ -34,11 +34,6 @@ impl Store {
         })
     }
 
-    /// The directory.
-    pub fn root(&self) -> &Path {
-        &self.root
-    }
-
     /// Path of an uploaded file (the name must already be checked as a plain base name).
     pub fn upload_path(&self, kind: UploadKind, name: &str) -> PathBuf {
         let dir = match kind {
