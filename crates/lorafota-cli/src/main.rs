@@ -6,6 +6,7 @@
 
 mod cmd_decode;
 mod cmd_demo;
+mod cmd_emulator;
 mod cmd_encode;
 mod fragments_file;
 
@@ -29,6 +30,9 @@ enum Command {
     Decode(cmd_decode::DecodeArgs),
     /// A complete round trip on a sample firmware image: encode, lose fragments, decode.
     Demo(cmd_demo::DemoArgs),
+    /// A MultiTech mPower gateway emulator (HTTPS API) for tests and demos.
+    #[command(subcommand)]
+    Emulator(cmd_emulator::EmulatorCommand),
 }
 
 /// What a command reports when it ran to the end.
@@ -66,6 +70,8 @@ fn main() -> ExitCode {
         Command::Encode(args) => cmd_encode::run(&args),
         Command::Decode(args) => cmd_decode::run(&args),
         Command::Demo(args) => cmd_demo::run(&args),
+        // A long-running server with its own exit-code conventions.
+        Command::Emulator(cmd) => return cmd_emulator::run(cmd),
     };
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,
