@@ -11,16 +11,25 @@
 //! * [`ts004`]: the TS004 wire messages (both versions, both directions) and the v2 MIC.
 //! * [`eui`]: 64-bit EUIs as operators write them.
 //! * [`units`]: units that the specs encode as exponents.
+//! * [`airtime`]: LoRa and FSK time on air, exact in integer microseconds.
+//! * [`region`]: the LoRaWAN regional parameters (data rates, max payloads, RX2, Class B,
+//!   duty cycle, dwell time, LBT) compiled into the crate.
+//! * [`radio`]: frequencies ([`Hz`]).
 #![cfg_attr(not(feature = "std"), no_std)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 extern crate alloc;
 
+pub mod airtime;
 pub mod eui;
 pub mod frag;
+pub mod radio;
+pub mod region;
 #[cfg(feature = "reed-solomon")]
 pub mod rs;
 pub mod ts004;
 pub mod units;
 
 pub use eui::Eui64;
+pub use radio::Hz;
+pub use region::Region;
