@@ -4,9 +4,11 @@
 //! decision is made in the library crates. Exit codes: 0 success, 1 the job ran but did not
 //! succeed (e.g. a block that could not be decoded), 2 bad input or errors.
 
+mod cmd_airtime;
 mod cmd_decode;
 mod cmd_demo;
 mod cmd_encode;
+mod cmd_regions;
 mod fragments_file;
 
 use std::process::ExitCode;
@@ -29,6 +31,10 @@ enum Command {
     Decode(cmd_decode::DecodeArgs),
     /// A complete round trip on a sample firmware image: encode, lose fragments, decode.
     Demo(cmd_demo::DemoArgs),
+    /// Time on air of one LoRa or FSK packet, exact to the microsecond.
+    Airtime(cmd_airtime::AirtimeArgs),
+    /// LoRaWAN regional parameters: data rates, max payloads, defaults, duty cycle, dwell, LBT.
+    Regions(cmd_regions::RegionsArgs),
 }
 
 /// What a command reports when it ran to the end.
@@ -66,6 +72,8 @@ fn main() -> ExitCode {
         Command::Encode(args) => cmd_encode::run(&args),
         Command::Decode(args) => cmd_decode::run(&args),
         Command::Demo(args) => cmd_demo::run(&args),
+        Command::Airtime(args) => cmd_airtime::run(&args),
+        Command::Regions(args) => cmd_regions::run(&args),
     };
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,

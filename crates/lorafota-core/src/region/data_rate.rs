@@ -111,14 +111,15 @@ impl Modulation {
 }
 
 impl fmt::Display for Modulation {
+    /// `SF7/125 kHz`, `FSK 50000 b/s`, `LR-FHSS CR 1/3, 137 kHz`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Lora { sf, bw, .. } => write!(f, "LoRa {sf}/{}", bw.hz().get() / 1000),
-            Self::Fsk { bitrate_bps } => write!(f, "FSK {} kb/s", bitrate_bps / 1000),
+            Self::Lora { sf, bw, .. } => write!(f, "{sf}/{bw}"),
+            Self::Fsk { bitrate_bps } => write!(f, "FSK {bitrate_bps} b/s"),
             Self::LrFhss {
                 coding_rate,
                 occupied_channel_width,
-            } => write!(f, "LR-FHSS CR {coding_rate} {occupied_channel_width}"),
+            } => write!(f, "LR-FHSS CR {coding_rate}, {occupied_channel_width}"),
         }
     }
 }
