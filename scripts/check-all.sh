@@ -14,6 +14,13 @@ fi
 step "format"
 cargo fmt --all -- --check
 
+step "generated regional tables are up to date"
+if command -v python3 >/dev/null; then
+  python3 scripts/gen_region_tables.py --check
+else
+  echo "check-all: python3 not found; skipping the regional-table freshness check" >&2
+fi
+
 step "clippy (workspace, all targets, warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 

@@ -4,10 +4,12 @@
 //! decision is made in the library crates. Exit codes: 0 success, 1 the job ran but did not
 //! succeed (e.g. a block that could not be decoded), 2 bad input or errors.
 
+mod cmd_airtime;
 mod cmd_decode;
 mod cmd_demo;
 mod cmd_emulator;
 mod cmd_encode;
+mod cmd_regions;
 mod fragments_file;
 
 use std::process::ExitCode;
@@ -33,6 +35,10 @@ enum Command {
     /// A MultiTech mPower gateway emulator (HTTPS API) for tests and demos.
     #[command(subcommand)]
     Emulator(cmd_emulator::EmulatorCommand),
+    /// Time on air of one LoRa or FSK packet, exact to the microsecond.
+    Airtime(cmd_airtime::AirtimeArgs),
+    /// LoRaWAN regional parameters: data rates, max payloads, defaults, duty cycle, dwell, LBT.
+    Regions(cmd_regions::RegionsArgs),
 }
 
 /// What a command reports when it ran to the end.
@@ -72,6 +78,8 @@ fn main() -> ExitCode {
         Command::Demo(args) => cmd_demo::run(&args),
         // A long-running server with its own exit-code conventions.
         Command::Emulator(cmd) => return cmd_emulator::run(cmd),
+        Command::Airtime(args) => cmd_airtime::run(&args),
+        Command::Regions(args) => cmd_regions::run(&args),
     };
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,

@@ -19,15 +19,22 @@
 //! * [`units`]: units that the specs encode as exponents.
 //! * [`plan`]: loss models and the symbolic fleet simulation behind redundancy planning.
 //! * [`rng`]: the seeded generator every simulation uses.
+//! * [`airtime`]: LoRa and FSK time on air, exact in integer microseconds.
+//! * [`region`]: the LoRaWAN regional parameters (data rates, max payloads, RX2, Class B,
+//!   duty cycle, dwell time, LBT) compiled into the crate.
+//! * [`radio`]: frequencies ([`Hz`]).
 #![cfg_attr(not(feature = "std"), no_std)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 extern crate alloc;
 
+pub mod airtime;
 pub mod eui;
 pub mod frag;
 pub mod gps;
 pub mod plan;
+pub mod radio;
+pub mod region;
 pub mod rng;
 #[cfg(feature = "reed-solomon")]
 pub mod rs;
@@ -37,3 +44,5 @@ pub mod ts005;
 pub mod units;
 
 pub use eui::Eui64;
+pub use radio::Hz;
+pub use region::Region;
