@@ -173,9 +173,7 @@ mod tests {
                 }
             } else {
                 copy_range(&mut dst, da, &src, sa, len);
-                for i in 0..len {
-                    d_b[da + i] = s_b[sa + i];
-                }
+                d_b[da..da + len].copy_from_slice(&s_b[sa..sa + len]);
             }
             assert_eq!(to_bools(&dst, 384), d_b);
         }
