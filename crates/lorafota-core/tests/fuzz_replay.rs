@@ -118,6 +118,11 @@ fn eui_parse_replay() {
             let pairs: Vec<&str> = (0..8).map(|i| &digits[2 * i..2 * i + 2]).collect();
             for s in [digits.clone(), pairs.join(":"), pairs.join("-")] {
                 assert!(eui::run(s.as_bytes()), "{s}");
+                // And with one character replaced by any printable one.
+                let mut near = s.into_bytes();
+                let at = rng.below(near.len());
+                near[at] = b' ' + rng.below(95) as u8;
+                eui::run(&near);
             }
         }
     }
