@@ -11,6 +11,25 @@ if ! command -v cargo >/dev/null; then
   exit 2
 fi
 
+step "test tools (curl, jq, a Python venv with requests)"
+missing=()
+for tool in curl jq; do command -v "$tool" >/dev/null || missing+=("$tool"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  else
+    echo "check-all: please install ${missing[*]} (the gateway tests run MultiTech's curl examples)" >&2
+    exit 2
+  fi
+fi
+VENV="${LORAFOTA_VENV:-$PWD/.venv}"
+if [ ! -x "$VENV/bin/python" ]; then
+  python3 -m venv "$VENV"
+fi
+"$VENV/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null
+"$VENV/bin/python" -m pip install -q --disable-pip-version-check requests
+export LORAFOTA_PYTHON="$VENV/bin/python"
+
 step "format"
 cargo fmt --all -- --check
 

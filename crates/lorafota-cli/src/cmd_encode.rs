@@ -108,7 +108,8 @@ pub(crate) fn run(args: &EncodeArgs) -> Result<Outcome> {
                 fragments: block
                     .fragments()
                     .map(|f| FileFragment {
-                        counter: args.counter_base.to_wire(f.counter),
+                        // Encoders number from 1, so every counter has a wire form.
+                        counter: args.counter_base.to_wire(f.counter).unwrap_or_default(),
                         payload_hex: hex::encode(&f.payload),
                     })
                     .collect(),

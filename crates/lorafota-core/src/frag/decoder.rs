@@ -189,7 +189,9 @@ impl<S: FragmentStore> Decoder<S> {
         let max_lost = max_lost.map_or(params.nb_frag(), |l| l.min(params.nb_frag()));
         let words = m.div_ceil(64);
         let mut lost = vec![u64::MAX; words];
-        if let (Some(last), 1..) = (lost.last_mut(), m % 64) {
+        if m % 64 != 0
+            && let Some(last) = lost.last_mut()
+        {
             *last = (1u64 << (m % 64)) - 1;
         }
         Self {

@@ -195,11 +195,13 @@ pub enum CounterBase {
 }
 
 impl CounterBase {
-    /// The number shown or sent for the 1-based spec counter `counter`.
-    pub const fn to_wire(self, counter: u16) -> u16 {
+    /// The number shown or sent for the 1-based spec counter `counter`; `None` for the invalid
+    /// counter 0.
+    pub const fn to_wire(self, counter: u16) -> Option<u16> {
         match self {
-            Self::One => counter,
-            Self::Zero => counter - 1,
+            _ if counter == 0 => None,
+            Self::One => Some(counter),
+            Self::Zero => Some(counter - 1),
         }
     }
     /// The 1-based spec counter for a number shown or sent in this base.
@@ -212,6 +214,7 @@ impl CounterBase {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
