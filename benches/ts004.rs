@@ -73,6 +73,12 @@ fn encode(c: &mut Criterion) {
                     )
                 })
             });
+            if pct == 20 {
+                let rs = RsEncoder::new(data.clone(), s).expect("valid parameters");
+                g.bench_function(BenchmarkId::new("reed_solomon", &id), |b| {
+                    b.iter(|| black_box(rs.encode(r).expect("encodes")))
+                });
+            }
         }
     }
     g.finish();

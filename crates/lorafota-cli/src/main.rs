@@ -9,6 +9,7 @@ mod cmd_decode;
 mod cmd_demo;
 mod cmd_emulator;
 mod cmd_encode;
+mod cmd_plan;
 mod cmd_regions;
 mod fragments_file;
 
@@ -32,6 +33,9 @@ enum Command {
     Decode(cmd_decode::DecodeArgs),
     /// A complete round trip on a sample firmware image: encode, lose fragments, decode.
     Demo(cmd_demo::DemoArgs),
+    /// Plan a session: fragment size, redundancy for a loss and a target, airtime, TimeOut,
+    /// start time.
+    Plan(cmd_plan::PlanArgs),
     /// A MultiTech mPower gateway emulator (HTTPS API) for tests and demos.
     #[command(subcommand)]
     Emulator(cmd_emulator::EmulatorCommand),
@@ -76,6 +80,7 @@ fn main() -> ExitCode {
         Command::Encode(args) => cmd_encode::run(&args),
         Command::Decode(args) => cmd_decode::run(&args),
         Command::Demo(args) => cmd_demo::run(&args),
+        Command::Plan(args) => cmd_plan::run(&args),
         // A long-running server with its own exit-code conventions.
         Command::Emulator(cmd) => return cmd_emulator::run(cmd),
         Command::Airtime(args) => cmd_airtime::run(&args),
