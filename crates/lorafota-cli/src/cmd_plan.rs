@@ -47,6 +47,10 @@ pub struct PlanArgs {
     /// Use the repeater-compatible max payloads.
     #[arg(long)]
     repeater: bool,
+    /// Bytes per fragment (default: the data rate's max FRMPayload minus the 3-byte
+    /// DataFragment header).
+    #[arg(long)]
+    fragment_size: Option<u8>,
     /// Per-device loss: one rate, or comma-separated measured rates (one per device or type).
     #[arg(long, value_delimiter = ',')]
     loss: Vec<f64>,

@@ -92,6 +92,9 @@ pub struct PlanRequest {
     pub data_rate: DataRateChoice,
     /// Which max-payload table applies (repeater-compatible when repeaters may relay).
     pub payload_variant: PayloadVariant,
+    /// A fragment size below the data rate's maximum (e.g. for devices with small buffers);
+    /// `None`: max N - 3. Above the maximum is [`RegionError::FrmPayloadTooLong`].
+    pub fragment_size: Option<u8>,
     /// The frequency (default: the region's Class C multicast default).
     pub frequency: Option<Hz>,
     /// Fragment spacing.
@@ -122,6 +125,7 @@ impl PlanRequest {
             region,
             data_rate,
             payload_variant: PayloadVariant::NoRepeater,
+            fragment_size: None,
             frequency: None,
             pacing: Pacing::Auto,
             redundancy,
@@ -326,8 +330,13 @@ pub fn plan_session(req: &PlanRequest) -> Result<Plan, PlanError> {
         Some(f) => f,
         None => req.region.class_c_multicast_default()?.frequency,
     };
-    let max = info.max_payload(req.payload_variant)?;
-    let fragment_size = max.n().saturating_sub(DATA_FRAGMENT_OVERHEAD as u8);
+    let fragment_size = match req.fragment_size {
+        Some(s) => {
+            info.check_frm_payload(req.payload_variant, usize::from(s) + DATA_FRAGMENT_OVERHEAD)?;
+            s
+        }
+        None => info.max_payload(req.payload_variant)?.n().saturating_sub(DATA_FRAGMENT_OVERHEAD as u8),
+    };
     let params = FragParams::for_data(req.image_size, fragment_size.into())?;
     let m = params.nb_frag();
     if let Some(device_max) = req.device_max_fragments.filter(|max| m > *max) {
