@@ -189,6 +189,7 @@ fn request(args: &PlanArgs) -> Result<PlanRequest> {
         } else {
             PayloadVariant::NoRepeater
         },
+        fragment_size: args.fragment_size,
         frequency: args.frequency.map(Hz::new),
         pacing,
         redundancy,

@@ -83,7 +83,22 @@ fn readable_summary_and_fixed_redundancy() {
 #[test]
 fn impossible_plans_fail_with_the_limit_named() {
     let cases: [(&[&str], &str); 6] = [
-        (&["plan", "--size", "1000", "--region", "EU868", "--dr", "0", "--fragment-size", "49", "--redundancy", "1"], "max"),
+        (
+            &[
+                "plan",
+                "--size",
+                "1000",
+                "--region",
+                "EU868",
+                "--dr",
+                "0",
+                "--fragment-size",
+                "49",
+                "--redundancy",
+                "1",
+            ],
+            "max",
+        ),
         (
             &[
                 "plan",

@@ -335,7 +335,10 @@ pub fn plan_session(req: &PlanRequest) -> Result<Plan, PlanError> {
             info.check_frm_payload(req.payload_variant, usize::from(s) + DATA_FRAGMENT_OVERHEAD)?;
             s
         }
-        None => info.max_payload(req.payload_variant)?.n().saturating_sub(DATA_FRAGMENT_OVERHEAD as u8),
+        None => info
+            .max_payload(req.payload_variant)?
+            .n()
+            .saturating_sub(DATA_FRAGMENT_OVERHEAD as u8),
     };
     let params = FragParams::for_data(req.image_size, fragment_size.into())?;
     let m = params.nb_frag();
