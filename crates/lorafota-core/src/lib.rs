@@ -42,6 +42,7 @@ pub mod ts003;
 pub mod ts004;
 pub mod ts005;
 pub mod units;
+mod wire;
 
 pub use eui::Eui64;
 pub use radio::Hz;
