@@ -4,14 +4,23 @@
 //! decision is made in the library crates. Exit codes: 0 success, 1 the job ran but did not
 //! succeed (e.g. a block that could not be decoded), 2 bad input or errors.
 
+mod campaign;
 mod cmd_airtime;
 mod cmd_decode;
 mod cmd_demo;
 mod cmd_emulator;
 mod cmd_encode;
+mod cmd_fota;
+mod cmd_mcm;
 mod cmd_plan;
+mod cmd_progress;
 mod cmd_regions;
+mod cmd_results;
+mod cmd_schedule;
+mod cmd_status;
 mod fragments_file;
+mod gateway_args;
+mod job_args;
 
 use std::process::ExitCode;
 
@@ -31,8 +40,21 @@ enum Command {
     Encode(cmd_encode::EncodeArgs),
     /// Rebuild a file from fragments (a JSON file written by `encode`).
     Decode(cmd_decode::DecodeArgs),
-    /// A complete round trip on a sample firmware image: encode, lose fragments, decode.
+    /// A whole FOTA campaign on a laptop: sample firmware, 100 emulated devices, plan, run.
     Demo(cmd_demo::DemoArgs),
+    /// Send a firmware image to devices: plan, upload, schedule, follow, summarise.
+    Fota(cmd_fota::FotaArgs),
+    /// Send one multicast message to devices.
+    Mcm(cmd_mcm::McmArgs),
+    /// The gateway's running jobs.
+    Progress(cmd_progress::ProgressArgs),
+    /// The gateway's finished jobs.
+    Results(cmd_results::ResultsArgs),
+    /// The gateway's pending jobs: list or cancel.
+    #[command(subcommand)]
+    Schedule(cmd_schedule::ScheduleCommand),
+    /// Whether the gateway's LoRa network server runs.
+    Status(cmd_status::StatusArgs),
     /// Plan a session: fragment size, redundancy for a loss and a target, airtime, TimeOut,
     /// start time.
     Plan(cmd_plan::PlanArgs),
@@ -81,6 +103,12 @@ fn main() -> ExitCode {
         Command::Decode(args) => cmd_decode::run(&args),
         Command::Demo(args) => cmd_demo::run(&args),
         Command::Plan(args) => cmd_plan::run(&args),
+        Command::Fota(args) => cmd_fota::run(&args),
+        Command::Mcm(args) => cmd_mcm::run(&args),
+        Command::Progress(args) => cmd_progress::run(&args),
+        Command::Results(args) => cmd_results::run(&args),
+        Command::Schedule(cmd) => cmd_schedule::run(&cmd),
+        Command::Status(args) => cmd_status::run(&args),
         // A long-running server with its own exit-code conventions.
         Command::Emulator(cmd) => return cmd_emulator::run(cmd),
         Command::Airtime(args) => cmd_airtime::run(&args),

@@ -49,7 +49,7 @@ pub enum ScriptedOutcome {
 }
 
 /// A row of the emulator's device table; also the format of the `--devices FILE` JSON array.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DeviceSpec {
     /// Device EUI, any spelling (stored dashed lower-case).
     #[serde(with = "eui_serde")]
@@ -60,9 +60,32 @@ pub struct DeviceSpec {
     /// LoRaWAN class, `A`, `B` or `C` (default `C`).
     #[serde(default = "default_class")]
     pub class: String,
-    /// What the placeholder radio does with it.
+    /// A scripted outcome that overrides the simulation (`success` = simulate normally;
+    /// `failed` = fails the image verification; `skipped`; `no_answer`).
     #[serde(default)]
     pub outcome: ScriptedOutcome,
+    /// Mean fragment loss, `0.0..=1.0` (default 0).
+    #[serde(default)]
+    pub loss: f64,
+    /// Mean burst length in fragments: set = bursty (Gilbert-Elliott) loss, absent = i.i.d.
+    #[serde(default)]
+    pub burst: Option<f64>,
+    /// Whether it answers the setup downlinks (default true).
+    #[serde(default = "yes")]
+    pub answers_setup: bool,
+    /// Whether it has joined the network (default true).
+    #[serde(default = "yes")]
+    pub joined: bool,
+    /// The multicast group it is provisioned for (absent = any).
+    #[serde(default)]
+    pub group: Option<u8>,
+    /// The most lost uncoded fragments its decoder has memory for (absent = no limit).
+    #[serde(default)]
+    pub max_lost: Option<u16>,
+}
+
+fn yes() -> bool {
+    true
 }
 
 fn default_class() -> String {
@@ -77,7 +100,23 @@ impl DeviceSpec {
             name: None,
             class: default_class(),
             outcome: ScriptedOutcome::Success,
+            loss: 0.0,
+            burst: None,
+            answers_setup: true,
+            joined: true,
+            group: None,
+            max_lost: None,
         }
+    }
+    /// Sets i.i.d. loss.
+    pub fn with_loss(mut self, loss: f64) -> Self {
+        self.loss = loss;
+        self
+    }
+    /// Sets the class (`A`, `B`, `C`).
+    pub fn with_class(mut self, class: impl Into<String>) -> Self {
+        self.class = class.into();
+        self
     }
     /// Sets the scripted outcome.
     pub fn with_outcome(mut self, outcome: ScriptedOutcome) -> Self {

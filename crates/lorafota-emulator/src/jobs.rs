@@ -29,6 +29,37 @@ pub struct RadioPlan {
     pub teardown_ms: i64,
     /// Final outcome of every device of the job.
     pub outcomes: Vec<DeviceResult>,
+    /// Frames broadcast (FOTA: uncoded + coded fragments; message: 1).
+    #[serde(default)]
+    pub frames: u32,
+    /// Per-device timeline, in job order (empty for radios that do not trace).
+    #[serde(default)]
+    pub devices: Vec<DeviceTrace>,
+}
+
+/// What one device of a job received, for per-device progress.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceTrace {
+    /// Frames it received.
+    pub received: u32,
+    /// Frames it needs at the least (FOTA: the uncoded count; message: 1).
+    pub needed: u32,
+    /// The 1-based broadcast frame after which it had everything, if it ever did.
+    pub completed_frame: Option<u32>,
+    /// Message jobs: the payload it received, hex.
+    #[serde(default)]
+    pub payload_hex: Option<String>,
+}
+
+/// Progress of one device of a running job.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeviceProgress {
+    /// Dashed EUI.
+    pub deveui: String,
+    /// Percent of what it needs received so far (100 once it rebuilt the image).
+    pub percent: f64,
+    /// Whether it has everything.
+    pub complete: bool,
 }
 
 /// A job as the radio sees it.
@@ -40,6 +71,8 @@ pub struct JobSpec<'a> {
     pub devices: &'a [(String, Option<DeviceSpec>)],
     /// Payload size in bytes (image or message).
     pub payload_len: u64,
+    /// The payload itself (image or message), when it could be read.
+    pub payload: Option<&'a [u8]>,
     /// Setup start, virtual Unix ms.
     pub setup_at_ms: i64,
     /// Launch (broadcast start), virtual Unix ms.
@@ -118,6 +151,8 @@ impl Radio for PlaceholderRadio {
             broadcast_ms: self.estimate_ms(job.request, job.payload_len) - TEARDOWN_MS,
             teardown_ms: TEARDOWN_MS,
             outcomes,
+            frames: 0,
+            devices: Vec::new(),
         }
     }
 
@@ -236,6 +271,44 @@ impl JobRecord {
             phase: "TEARDOWN",
             percent: if fota { 90.0 } else { 100.0 },
         }
+    }
+}
+
+impl JobRecord {
+    /// Per-device progress at `now_ms` (empty before SETUP or without a trace): frames are
+    /// taken as evenly spread over the broadcast, and a device's received frames as evenly
+    /// spread over those.
+    pub fn device_progress(&self, now_ms: i64) -> Vec<DeviceProgress> {
+        let Some(plan) = self.plan.as_ref().filter(|_| now_ms >= self.setup_at_ms) else {
+            return Vec::new();
+        };
+        let elapsed = now_ms.saturating_sub(self.launch_at_ms).max(0) as f64;
+        let frac = if plan.answered.is_empty() {
+            0.0
+        } else {
+            (elapsed / plan.broadcast_ms.max(1) as f64).min(1.0)
+        };
+        let sent = (f64::from(plan.frames) * frac).floor() as u32;
+        plan.outcomes
+            .iter()
+            .zip(&plan.devices)
+            .map(|(o, t)| {
+                let complete = t.completed_frame.is_some_and(|f| f <= sent);
+                let got = f64::from(t.received) * frac;
+                let percent = if complete {
+                    100.0
+                } else if t.needed == 0 {
+                    0.0
+                } else {
+                    (100.0 * got / f64::from(t.needed)).min(99.0)
+                };
+                DeviceProgress {
+                    deveui: o.deveui.clone(),
+                    percent,
+                    complete,
+                }
+            })
+            .collect()
     }
 }
 

@@ -9,8 +9,9 @@
 //!   SHA-256 fingerprint, control methods, and [`EmulatorHandle::stop`].
 //! - State (uploads, schedules, results, device table) lives in a state directory as JSON
 //!   written atomically, and survives a restart on the same directory.
-//! - Jobs follow a virtual clock ([`clock`]); the radio is a plug ([`jobs::Radio`]) whose
-//!   current implementation is a documented placeholder ([`jobs::PlaceholderRadio`]).
+//! - Jobs follow a virtual clock ([`clock`]); the radio is a plug ([`jobs::Radio`]); the
+//!   default is [`SimRadio`] ([`sim`]): setup messages, our TS004 encoder, simulated devices
+//!   with loss and memory limits running our real decoder.
 //! - The test control surface `/__emulator/…` (off unless
 //!   [`EmulatorConfig::control_surface`]) adds devices and users, steps the clock, expires
 //!   sessions and injects faults; the same operations are methods of [`EmulatorHandle`].
@@ -30,6 +31,7 @@ mod http;
 pub mod jobs;
 mod ops;
 mod server;
+pub mod sim;
 mod state;
 mod store;
 mod tls;
@@ -47,7 +49,8 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 pub use config::{EmulatorConfig, TlsSetup, UserSpec};
-pub use jobs::{PlaceholderRadio, Radio};
+pub use jobs::{DeviceProgress, PlaceholderRadio, Radio};
+pub use sim::SimRadio;
 pub use state::{Fault, FaultRule};
 pub use tls::fingerprint_colon_hex;
 
@@ -87,9 +90,10 @@ impl std::error::Error for StartError {
 pub struct Emulator;
 
 impl Emulator {
-    /// Starts with the placeholder radio. Must be called inside a tokio runtime.
+    /// Starts with the simulated radio and devices ([`SimRadio`], seed 1). Must be called
+    /// inside a tokio runtime.
     pub async fn start(cfg: EmulatorConfig) -> Result<EmulatorHandle, StartError> {
-        Self::start_with_radio(cfg, Box::new(PlaceholderRadio)).await
+        Self::start_with_radio(cfg, Box::new(SimRadio::new(1))).await
     }
 
     /// Starts with a custom radio model.
@@ -275,6 +279,16 @@ impl EmulatorHandle {
     /// Sets the virtual clock (Unix ms) and/or its speed.
     pub fn set_clock(&self, unix_ms: Option<i64>, speed: Option<f64>) {
         self.app.set_clock(unix_ms, speed);
+    }
+    /// Per-device progress of the running (or set-up) jobs, by schedule filename.
+    pub fn device_progress(&self) -> Vec<(String, Vec<DeviceProgress>)> {
+        self.app.with(|inner, now| {
+            inner
+                .jobs
+                .iter()
+                .map(|j| (j.filename.clone(), j.device_progress(now)))
+                .collect()
+        })
     }
     /// Current virtual Unix time, ms.
     pub fn now_ms(&self) -> i64 {

@@ -127,7 +127,7 @@ impl Inner {
     }
 
     /// Plans jobs that reached setup and moves finished ones to the results.
-    fn tick(&mut self, now_ms: i64, radio: &dyn Radio) {
+    fn tick(&mut self, now_ms: i64, radio: &dyn Radio, store: &Store) {
         for i in 0..self.jobs.len() {
             let job = &self.jobs[i];
             if job.plan.is_none() && now_ms >= job.setup_at_ms {
@@ -144,10 +144,12 @@ impl Inner {
                         )
                     })
                     .collect();
+                let payload = load_payload(store, job);
                 let spec = JobSpec {
                     request: &job.request,
                     devices: &devices,
                     payload_len: job.payload_len,
+                    payload: payload.as_deref(),
                     setup_at_ms: job.setup_at_ms,
                     launch_at_ms: job.launch_at_ms,
                 };
@@ -191,6 +193,30 @@ impl Inner {
             self.faults.remove(idx);
         }
         Some(fault)
+    }
+}
+
+/// The bytes a job sends: the uploaded image, the uploaded message file, or the inline
+/// message payload decoded. `None` when it cannot be read (the radio then fails the devices).
+fn load_payload(store: &Store, job: &JobRecord) -> Option<Vec<u8>> {
+    use base64::Engine as _;
+    match job.kind() {
+        lorafota_gateway::api::schedule::TransmissionType::Fota => {
+            std::fs::read(store.upload_path(UploadKind::Fota, &job.input_filename)).ok()
+        }
+        lorafota_gateway::api::schedule::TransmissionType::Message => {
+            let m = job.request.multicast_message.as_ref()?;
+            match m.message_format.as_str() {
+                "Hexadecimal" => hex::decode(m.message_payload.as_deref()?).ok(),
+                "Base64" => base64::engine::general_purpose::STANDARD
+                    .decode(m.message_payload.as_deref()?)
+                    .ok(),
+                _ => std::fs::read(
+                    store.upload_path(UploadKind::Multicast, m.message_payload_file.as_deref()?),
+                )
+                .ok(),
+            }
+        }
     }
 }
 
@@ -278,7 +304,7 @@ impl App {
     pub fn with<R>(&self, f: impl FnOnce(&mut Inner, i64) -> R) -> R {
         let now = self.clock.now_ms();
         let mut inner = self.lock();
-        inner.tick(now, self.radio.as_ref());
+        inner.tick(now, self.radio.as_ref(), &self.store);
         let r = f(&mut inner, now);
         self.persist(&mut inner);
         r

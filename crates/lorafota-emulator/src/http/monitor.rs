@@ -21,7 +21,8 @@ fn iso_ms(ms: i64) -> String {
 
 /// Per-device rows of a running job: `pending` in setup, `in_progress` while broadcasting,
 /// the final status in teardown.
-fn device_rows(job: &JobRecord, state: JobState) -> Vec<SeedDeviceProgress> {
+fn device_rows(job: &JobRecord, state: JobState, now_ms: i64) -> Vec<SeedDeviceProgress> {
+    let traced = job.device_progress(now_ms);
     let (phase, percent) = match state {
         JobState::Active { phase, percent } => (phase, percent),
         JobState::Scheduled => ("", 0.0),
@@ -40,7 +41,12 @@ fn device_rows(job: &JobRecord, state: JobState) -> Vec<SeedDeviceProgress> {
         .map(|eui| {
             let (status, pct) = match phase {
                 "" | "SETUP" => ("pending".to_owned(), 0.0),
-                "BROADCASTING" => ("in_progress".to_owned(), percent),
+                // The radio's per-device timeline when it has one, else the overall share.
+                "BROADCASTING" => match traced.iter().find(|d| d.deveui == *eui) {
+                    Some(d) if d.complete => ("complete".to_owned(), 100.0),
+                    Some(d) => ("in_progress".to_owned(), d.percent),
+                    None => ("in_progress".to_owned(), percent),
+                },
                 _ => {
                     let s = outcome(eui);
                     let p = if s == "success" { 100.0 } else { percent };
@@ -96,7 +102,7 @@ pub(super) async fn progress(State(app): State<AppState>, _auth: Authed) -> Resp
                         current_phase: phase.to_owned(),
                         overall_percent_complete: percent,
                         schedule_filename: Some(j.filename.clone()),
-                        devices: Some(device_rows(j, *s)),
+                        devices: Some(device_rows(j, *s, now)),
                     }
                 })
                 .collect::<Vec<_>>()),
@@ -116,7 +122,7 @@ pub(super) async fn progress(State(app): State<AppState>, _auth: Authed) -> Resp
                         j.kind(),
                         percent,
                         Some(phase),
-                        device_rows(j, *s),
+                        device_rows(j, *s, now),
                     )
                 } else if let Some(j) = next {
                     seed_progress(
@@ -124,7 +130,7 @@ pub(super) async fn progress(State(app): State<AppState>, _auth: Authed) -> Resp
                         j.kind(),
                         0.0,
                         None,
-                        device_rows(j, JobState::Scheduled),
+                        device_rows(j, JobState::Scheduled, now),
                     )
                 } else if let Some(r) = inner.results.last() {
                     seed_progress(r.filename.clone(), r.kind, 100.0, None, finished_rows(r))
