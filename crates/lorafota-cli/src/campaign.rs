@@ -9,16 +9,14 @@ use anyhow::{Context, Result};
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use lorafota_core::Eui64;
 use lorafota_emulator::config::DeviceSpec;
-use lorafota_emulator::{Emulator, EmulatorConfig, EmulatorHandle, SimRadio};
-use lorafota_gateway::api::monitor::{DeviceOutcome, OperationResult, Phase};
+use lorafota_emulator::{BackgroundEmulator, EmulatorConfig, SimRadio};
+use lorafota_gateway::api::monitor::{OperationResult, Phase, Tally};
 use lorafota_gateway::api::params::ScheduleFilename;
 use lorafota_gateway::{JobUpdate, blocking};
 
 /// An emulator running in this process on its own runtime, and a client for it.
 pub struct Embedded {
-    // Dropped after the handle (field order), so the server task can shut down.
-    handle: Option<EmulatorHandle>,
-    rt: tokio::runtime::Runtime,
+    emulator: BackgroundEmulator,
     /// A client logged in as the emulator's admin, pinned to its certificate.
     pub client: blocking::GatewayClient,
 }
@@ -26,22 +24,14 @@ pub struct Embedded {
 impl Embedded {
     /// Starts an emulator knowing `devices`, its clock running `speed` times real time.
     pub fn start(devices: Vec<DeviceSpec>, speed: f64, seed: u64) -> Result<Self> {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .context("cannot start a runtime for the embedded emulator")?;
         let cfg = EmulatorConfig {
             devices,
             clock_speed: speed,
             ..Default::default()
         };
-        let handle = rt
-            .block_on(Emulator::start_with_radio(
-                cfg,
-                Box::new(SimRadio::new(seed)),
-            ))
+        let emulator = BackgroundEmulator::start(cfg, Box::new(SimRadio::new(seed)))
             .context("cannot start the embedded emulator")?;
+        let handle = emulator.handle();
         let mut b = blocking::GatewayClient::builder()
             .base_url(handle.url())
             .credentials(handle.username(), handle.password().clone())
@@ -50,27 +40,12 @@ impl Embedded {
             b = b.pin_certificate_sha256_bytes(fp);
         }
         let client = b.build_blocking()?;
-        Ok(Self {
-            handle: Some(handle),
-            rt,
-            client,
-        })
+        Ok(Self { emulator, client })
     }
 
     /// The emulator's address.
-    pub fn url(&self) -> String {
-        self.handle
-            .as_ref()
-            .map(|h| h.url().to_owned())
-            .unwrap_or_default()
-    }
-}
-
-impl Drop for Embedded {
-    fn drop(&mut self) {
-        if let Some(h) = self.handle.take() {
-            self.rt.block_on(h.stop());
-        }
+    pub fn url(&self) -> &str {
+        self.emulator.handle().url()
     }
 }
 
@@ -171,34 +146,8 @@ pub fn follow(
 }
 
 /// Device counts by outcome.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct Tally {
-    /// Succeeded.
-    pub success: usize,
-    /// Failed.
-    pub failed: usize,
-    /// Skipped.
-    pub skipped: usize,
-}
-
-/// Counts the result's devices (or its counters when it lists none).
 pub fn tally(r: &OperationResult) -> Tally {
-    if r.devices.is_empty() {
-        return Tally {
-            success: r.success as usize,
-            failed: r.failed as usize,
-            skipped: r.skipped.unwrap_or(0) as usize,
-        };
-    }
-    let mut t = Tally::default();
-    for d in &r.devices {
-        match d.outcome() {
-            DeviceOutcome::Success => t.success += 1,
-            DeviceOutcome::Skipped => t.skipped += 1,
-            _ => t.failed += 1,
-        }
-    }
-    t
+    r.tally()
 }
 
 /// The summary table: devices grouped by outcome and reason.

@@ -109,7 +109,9 @@ pub(crate) fn run(args: &DemoArgs) -> Result<Outcome> {
     let fw = dir.join("sample-firmware.bin");
     std::fs::write(&fw, &image).with_context(|| format!("cannot write {}", fw.display()))?;
 
-    let fleet: Vec<DeviceSpec> = (0..args.devices).map(|i| profile(i, args.devices)).collect();
+    let fleet: Vec<DeviceSpec> = (0..args.devices)
+        .map(|i| profile(i, args.devices))
+        .collect();
     let reachable_fleet: Vec<&DeviceSpec> = fleet.iter().filter(|d| reachable(d)).collect();
     println!(
         "sample firmware: {} bytes; fleet: {} devices ({} reachable Class C, {} silent or Class A)",

@@ -25,6 +25,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod background;
 pub mod clock;
 pub mod config;
 mod http;
@@ -48,6 +49,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+pub use background::BackgroundEmulator;
 pub use config::{EmulatorConfig, TlsSetup, UserSpec};
 pub use jobs::{DeviceProgress, PlaceholderRadio, Radio};
 pub use sim::SimRadio;

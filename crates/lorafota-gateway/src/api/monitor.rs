@@ -484,6 +484,47 @@ pub struct OperationResult {
     pub devices: Vec<DeviceResult>,
 }
 
+/// Device counts of a finished job by outcome.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Tally {
+    /// Devices that succeeded.
+    pub success: usize,
+    /// Devices that failed (unknown statuses count as failed: nothing proves they succeeded).
+    pub failed: usize,
+    /// Devices that were not attempted.
+    pub skipped: usize,
+}
+
+impl Tally {
+    /// All devices counted.
+    pub fn total(&self) -> usize {
+        self.success + self.failed + self.skipped
+    }
+}
+
+impl OperationResult {
+    /// Counts the per-device rows, or takes the gateway's counters when it lists no devices.
+    pub fn tally(&self) -> Tally {
+        if self.devices.is_empty() {
+            let n = |v: u32| usize::try_from(v).unwrap_or(usize::MAX);
+            return Tally {
+                success: n(self.success),
+                failed: n(self.failed),
+                skipped: n(self.skipped.unwrap_or(0)),
+            };
+        }
+        let mut t = Tally::default();
+        for d in &self.devices {
+            match d.outcome() {
+                DeviceOutcome::Success => t.success += 1,
+                DeviceOutcome::Skipped => t.skipped += 1,
+                DeviceOutcome::Failed | DeviceOutcome::Other(_) => t.failed += 1,
+            }
+        }
+        t
+    }
+}
+
 /// `result` of `GET /api/lora/fotaresults`, normalised from either shape.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(from = "ResultsWire")]
