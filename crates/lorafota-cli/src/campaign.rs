@@ -10,7 +10,7 @@ use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use lorafota_core::Eui64;
 use lorafota_emulator::config::DeviceSpec;
 use lorafota_emulator::{BackgroundEmulator, EmulatorConfig, SimRadio};
-use lorafota_gateway::api::monitor::{OperationResult, Phase, Tally};
+use lorafota_gateway::api::monitor::{DeviceOutcome, OperationResult, Phase, Tally};
 use lorafota_gateway::api::params::ScheduleFilename;
 use lorafota_gateway::{JobUpdate, blocking};
 
@@ -123,7 +123,8 @@ pub fn follow(
                     };
                     bar.set_position(within.clamp(0.0, 100.0) as u64);
                 }
-                let line = format!("{name}: {phase} {pct:.0}%");
+                // Plain output: one line per phase change and per 10 % step.
+                let line = format!("{name}: {phase} {:.0}%", (pct / 10.0).floor() * 10.0);
                 if !tty && !quiet && line != last_line {
                     eprintln!("{line}");
                     last_line = line;
@@ -150,45 +151,43 @@ pub fn tally(r: &OperationResult) -> Tally {
     r.tally()
 }
 
-/// The summary table: devices grouped by outcome and reason.
+/// Failed or skipped devices listed one per line before the table is cut short.
+const LISTED_MAX: usize = 20;
+
+/// The summary: devices by outcome, then each device that did not succeed with its reason.
 pub fn outcome_table(r: &OperationResult) -> String {
-    let t = tally(r);
-    let mut groups: BTreeMap<(String, String), Vec<&str>> = BTreeMap::new();
-    for d in &r.devices {
-        groups
-            .entry((d.status.clone(), d.reason.clone().unwrap_or_default()))
-            .or_default()
-            .push(&d.deveui);
+    use std::fmt::Write as _;
+    let t = r.tally();
+    let mut out = String::new();
+    let _ = writeln!(out, "{:<8} {:>7}", "outcome", "devices");
+    for (name, n) in [
+        ("success", t.success),
+        ("failed", t.failed),
+        ("skipped", t.skipped),
+    ] {
+        if n > 0 || name == "success" {
+            let _ = writeln!(out, "{name:<8} {n:>7}");
+        }
     }
-    let mut out = format!(
-        "{:<8} {:>7}  {}\n",
-        "outcome", "devices", "reason / examples"
-    );
-    if groups.is_empty() {
-        out += &format!("{:<8} {:>7}\n", "success", t.success);
-        out += &format!("{:<8} {:>7}\n", "failed", t.failed);
+    let unhappy: Vec<_> = r
+        .devices
+        .iter()
+        .filter(|d| d.outcome() != DeviceOutcome::Success)
+        .collect();
+    if !unhappy.is_empty() {
+        let _ = writeln!(out, "\n{:<23}  {:<7}  reason", "device", "outcome");
+        for d in unhappy.iter().take(LISTED_MAX) {
+            let reason = d.reason.as_deref().unwrap_or("-");
+            let _ = writeln!(out, "{:<23}  {:<7}  {reason}", d.deveui, d.status);
+        }
+        if unhappy.len() > LISTED_MAX {
+            let _ = writeln!(
+                out,
+                "… and {} more (--json lists them all)",
+                unhappy.len() - LISTED_MAX
+            );
+        }
     }
-    for ((status, reason), euis) in &groups {
-        let sample: Vec<&str> = euis.iter().take(3).copied().collect();
-        let more = if euis.len() > 3 { ", …" } else { "" };
-        let reason = if reason.is_empty() {
-            String::new()
-        } else {
-            format!("{reason}: ")
-        };
-        out += &format!(
-            "{:<8} {:>7}  {}{}{}\n",
-            status,
-            euis.len(),
-            reason,
-            sample.join(", "),
-            more
-        );
-    }
-    out += &format!(
-        "total: {} succeeded, {} failed, {} skipped\n",
-        t.success, t.failed, t.skipped
-    );
     out
 }
 

@@ -50,7 +50,7 @@ fn profile(i: u32, n: u32) -> DeviceSpec {
     let d = DeviceSpec::new(eui);
     let from_end = n - 1 - i;
     match from_end {
-        0 | 1 | 2 => d.with_loss(0.6),
+        0..=2 => d.with_loss(0.6),
         3 | 4 => DeviceSpec {
             answers_setup: false,
             ..d.with_loss(0.05)

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use lorafota_emulator::config::{DeviceSpec, numbered_devices, seed_document_devices};
-use lorafota_emulator::{Emulator, EmulatorConfig, TlsSetup, UserSpec};
+use lorafota_emulator::{Emulator, EmulatorConfig, SimRadio, TlsSetup, UserSpec};
 use lorafota_gateway::api::auth::Role;
 use lorafota_gateway::api::monitor::ApiShape;
 
@@ -50,22 +50,33 @@ pub struct ServeArgs {
     /// Admin password (default: generated and printed).
     #[arg(long, requires = "user")]
     pub password: Option<String>,
-    /// Device table: a JSON array of `{"deveui", "class"?, "name"?, "outcome"?}`.
+    /// Device table: a JSON array of `{"deveui", "class"?, "name"?, "outcome"?, "loss"?,
+    /// "burst"?, "answers_setup"?, "joined"?, "group"?, "max_lost"?}`.
     #[arg(long, conflicts_with = "device_count")]
     pub devices: Option<PathBuf>,
     /// Generate N class C devices 00-80-00-ff-00-00-00-01 upwards (default: the three EUIs
     /// of MultiTech's workflow document).
     #[arg(long)]
     pub device_count: Option<u32>,
+    /// Mean fragment loss (0..=1) of the devices made by --device-count or the default table.
+    #[arg(long, default_value_t = 0.0)]
+    pub loss: f64,
     /// Serve the test control surface under /__emulator/.
     #[arg(long)]
     pub control: bool,
     /// Write the server certificate (PEM) here, for `curl --cacert` or client pinning.
     #[arg(long)]
     pub cert_out: Option<PathBuf>,
-    /// Virtual clock speed (1 = real time).
-    #[arg(long, default_value_t = 1.0)]
+    /// Virtual clock speed (1 = real time, 100 = an hour on air in 36 s).
+    #[arg(long, visible_alias = "speed", default_value_t = 1.0)]
     pub clock_speed: f64,
+    /// Seed of the simulated devices' fragment loss (same seed, same outcomes).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Write the frames a real gateway would send for each job (setup downlinks and
+    /// broadcast fragments, hex) to DIR/<schedule>.frames.json.
+    #[arg(long, value_name = "DIR")]
+    pub dump_frames: Option<PathBuf>,
     /// Session inactivity timeout, seconds.
     #[arg(long, default_value_t = 300)]
     pub session_timeout: u64,
@@ -84,10 +95,17 @@ fn load_devices(args: &ServeArgs) -> Result<Vec<DeviceSpec>, String> {
         return serde_json::from_str(&text)
             .map_err(|e| format!("{}: not a device list: {e}", path.display()));
     }
-    Ok(match args.device_count {
+    if !(0.0..=1.0).contains(&args.loss) {
+        return Err(format!("--loss must be in 0..=1, not {}", args.loss));
+    }
+    let devices = match args.device_count {
         Some(n) => numbered_devices(n),
         None => seed_document_devices(),
-    })
+    };
+    Ok(devices
+        .into_iter()
+        .map(|d| d.with_loss(args.loss))
+        .collect())
 }
 
 fn config(args: &ServeArgs) -> Result<EmulatorConfig, String> {
@@ -144,7 +162,11 @@ pub fn run(cmd: EmulatorCommand) -> ExitCode {
         }
     };
     rt.block_on(async move {
-        let emu = match Emulator::start(cfg).await {
+        let mut radio = SimRadio::new(args.seed);
+        if let Some(dir) = &args.dump_frames {
+            radio = radio.with_frame_dump(dir.clone());
+        }
+        let emu = match Emulator::start_with_radio(cfg, Box::new(radio)).await {
             Ok(e) => e,
             Err(e) => return bad_input(e),
         };

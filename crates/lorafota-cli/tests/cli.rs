@@ -203,17 +203,6 @@ fn bad_input_is_one_line_on_stderr_and_exit_2() {
 }
 
 #[test]
-fn demo_runs_and_succeeds() {
-    let out = lorafota(&["demo", "--size", "20000"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(String::from_utf8_lossy(&out.stdout).contains("byte-exact: yes"));
-}
-
-#[test]
 fn reed_solomon_round_trips_with_exactly_r_lost() {
     let dir = TempDir::new("rs");
     // 3000 bytes / 10 = 300 fragments + 30 coded: GF(2^16); S = 11 odd on purpose as well.

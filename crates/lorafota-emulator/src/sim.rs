@@ -13,6 +13,10 @@
 //!   runs our real TS004 [`Decoder`] (with its memory limit) on the bytes it received.
 //!   It succeeds only if the rebuilt block hashes (SHA-256) to the image's hash, as the
 //!   gateway's CRC verification step would.
+//! - Frames: every device parses the DataFragment commands as they go on air and feeds its
+//!   decoder from them. Counters are the spec's 1-based ones: MultiTech is said to number from
+//!   0 (`gateway-api.md` §4 step 4), but on the wire that would be counter 0, which the spec and
+//!   our parser refuse; until a capture settles it the emulator stays with the spec.
 //! - Pacing: `sleep_time` (default 1500 ms) after each uncoded fragment, `psleep_time`
 //!   (default 3000 ms) after each coded one: MultiTech's documented defaults (§4.5).
 //! - Everything is decided at once (the outcome is a pure function of the job, the devices and
@@ -24,6 +28,7 @@ use std::path::PathBuf;
 use lorafota_core::frag::{Decoder, EncodedBlock, Encoder, Progress, Ts004Version};
 use lorafota_core::plan::LossModel;
 use lorafota_core::rng::SplitMix64;
+use lorafota_core::ts004::{DataFragment, DownlinkCommand, FragCounter, FragIndex, parse_downlink};
 use lorafota_gateway::api::monitor::DeviceResult;
 use lorafota_gateway::api::schedule::{ScheduleRequest, TransmissionType};
 use serde::{Deserialize, Serialize};
@@ -229,6 +234,30 @@ fn setup_frames(
     }
 }
 
+/// FPort of the TS004 fragmentation package.
+const FOTA_PORT: u8 = 201;
+
+/// The broadcast as it goes on air: one TS004 DataFragment command (CID 0x08, Index&N
+/// little-endian, fragment) per fragment, uncoded then coded.
+fn air_frames(block: &EncodedBlock) -> Vec<Vec<u8>> {
+    let header = 3;
+    block
+        .fragments()
+        .filter_map(|f| {
+            let counter = FragCounter::new(f.counter).ok()?;
+            let cmd = DataFragment {
+                frag_index: FragIndex::default(),
+                counter,
+                payload: &f.payload,
+            };
+            let mut buf = vec![0u8; header + f.payload.len()];
+            let n = cmd.build_into(&mut buf).ok()?;
+            buf.truncate(n);
+            Some(buf)
+        })
+        .collect()
+}
+
 /// The FOTA part: encode, then every joining device receives and decodes.
 fn run_fota(
     seed: u64,
@@ -251,21 +280,10 @@ fn run_fota(
     let r = redundancy_for(job.request, m).min(max_r);
     let block = encoder.encode(usize::try_from(r).unwrap_or(0)).ok()?;
     let image_hash = Sha256::digest(payload);
+    let frames = air_frames(&block);
     if let Some(d) = dump {
-        let mut buf = vec![0u8; 3 + usize::from(params.fragment_size())];
-        for f in block.fragments() {
-            let frag = lorafota_core::ts004::DataFragment {
-                frag_index: lorafota_core::ts004::FragIndex::default(),
-                counter: match lorafota_core::ts004::FragCounter::new(f.counter) {
-                    Ok(c) => c,
-                    Err(_) => continue,
-                },
-                payload: &f.payload,
-            };
-            if let Ok(n) = frag.build_into(&mut buf) {
-                d.broadcast.push((201, hex::encode(&buf[..n])));
-            }
-        }
+        d.broadcast
+            .extend(frames.iter().map(|f| (FOTA_PORT, hex::encode(f))));
         for (_, spec) in joining {
             setup_frames(
                 &spec.deveui.dashed().to_string(),
@@ -281,19 +299,27 @@ fn run_fota(
         let mut decoder = Decoder::new_in_memory(params, Ts004Version::V1, spec.max_lost);
         let mut failure = None;
         let trace = &mut traces[i];
-        for (k, f) in block.fragments().enumerate() {
+        for (k, frame) in frames.iter().enumerate() {
             if channel.lose_next() {
                 continue;
             }
             trace.received += 1;
-            match decoder.push(f.counter, &f.payload) {
+            // The device's side: parse the command it heard, feed the decoder.
+            let pushed = match parse_downlink(Ts004Version::V1, frame).next() {
+                Some(Ok(DownlinkCommand::DataFragment(f))) => decoder
+                    .push(f.counter.get(), f.payload)
+                    .map_err(|e| e.to_string()),
+                Some(Err(e)) => Err(e.to_string()),
+                _ => Err("not a DataFragment".to_owned()),
+            };
+            match pushed {
                 Ok(Progress::Completed) => trace.completed_frame = Some(k as u32 + 1),
                 Ok(Progress::Failed(e)) => {
                     failure.get_or_insert_with(|| e.to_string());
                 }
                 Ok(_) => {}
                 Err(e) => {
-                    failure.get_or_insert_with(|| e.to_string());
+                    failure.get_or_insert(e);
                 }
             }
         }
