@@ -65,6 +65,9 @@ impl GatewayArgs {
         } else if let Some(pin) = &self.pin {
             b = b.pin_certificate_sha256(pin);
         } else if self.insecure {
+            eprintln!(
+                "lorafota: WARNING: --insecure: the gateway's certificate is NOT verified; anyone on the path can read the password and change the firmware"
+            );
             b = b.danger_accept_any_certificate_insecure();
         }
         Ok(Some(b.build_blocking()?))
