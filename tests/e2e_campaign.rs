@@ -14,7 +14,7 @@ use lorafota::core::plan::{
 };
 use lorafota::core::region::{DataRate, Region};
 use lorafota::core::rng::SplitMix64;
-use lorafota::core::{Eui64, ts004};
+use lorafota::core::{Eui64, ts004, ts005};
 use lorafota::emulator::config::DeviceSpec;
 use lorafota::emulator::sim::FrameDump;
 use lorafota::emulator::{BackgroundEmulator, EmulatorConfig, SimRadio};
@@ -295,6 +295,25 @@ fn the_broadcast_frames_are_ts004_data_fragments_that_rebuild_the_image() {
         panic!("not a FragSessionSetupReq: {setup_hex}");
     };
     assert_eq!((setup.nb_frag, setup.frag_size, setup.padding), (50, 60, 0));
+
+    // Multicast setup: a device holding the Conduit's default all-zero GenAppKey recovers the
+    // job's McKey (SHA-256 of the schedule name, first 16 bytes) with the device-side primitive.
+    let (_, _, mc_hex) = dump.setup.iter().find(|s| s.1 == 200).unwrap();
+    let mc_bytes = hex::decode(mc_hex).unwrap();
+    let Some(Ok(ts005::DownlinkCommand::McGroupSetupReq(mc))) =
+        ts005::parse_downlink(&mc_bytes).next()
+    else {
+        panic!("not a McGroupSetupReq: {mc_hex}");
+    };
+    let ke = ts005::mc_ke_key(&ts005::mc_root_key(
+        &ts005::AppRootKey::from_bytes([0; 16]),
+        ts005::RootKeyKind::GenAppKey,
+    ));
+    let mc_key = ts005::decrypt_mc_key(&ke, &mc.mc_key_encrypted);
+    use sha2::Digest as _;
+    let digest = sha2::Sha256::digest(name.as_str());
+    assert_eq!(mc_key.expose_secret()[..], digest[..16]);
+    assert_eq!(mc.max_mc_fcnt, 60);
 
     // Broadcast: M + R DataFragment commands that a device-side decoder turns back into the image.
     assert_eq!(dump.broadcast.len(), 60);

@@ -165,6 +165,25 @@ fn setup_refusal(
     None
 }
 
+/// The McKEKey of a device provisioned the way Conduits default to: derived from an all-zero
+/// GenAppKey (`gateway-api.md` §4 step 3).
+fn conduit_mc_ke_key() -> lorafota_core::ts005::McKEKey {
+    use lorafota_core::ts005::{AppRootKey, RootKeyKind, mc_ke_key, mc_root_key};
+    mc_ke_key(&mc_root_key(
+        &AppRootKey::from_bytes([0; 16]),
+        RootKeyKind::GenAppKey,
+    ))
+}
+
+/// The job's multicast group key: the first 16 bytes of SHA-256 over its schedule file name, so
+/// a dump is reproducible (a real gateway draws it at random).
+fn job_mc_key(request: &ScheduleRequest) -> lorafota_core::ts005::McKey {
+    let digest = Sha256::digest(request.schedule_filename.as_deref().unwrap_or_default());
+    let mut key = [0u8; 16];
+    key.copy_from_slice(&digest[..16]);
+    lorafota_core::ts005::McKey::from_bytes(key)
+}
+
 /// The setup downlinks of one device (§4 steps 2–4).
 fn setup_frames(
     eui: &str,
@@ -198,10 +217,14 @@ fn setup_frames(
         return;
     };
     let mut n = 0;
+    let mc_addr = ts005::McAddr::from_value(0x0100_0000 | u32::from(group));
     let setup = ts005::McGroupSetupReq {
         mc_group_id: group_id,
-        mc_addr: ts005::McAddr::from_value(0x0100_0000 | u32::from(group)),
-        ..Default::default()
+        mc_addr,
+        mc_key_encrypted: ts005::encrypt_mc_key(&conduit_mc_ke_key(), &job_mc_key(request)),
+        min_mc_fcnt: 0,
+        // Room for every frame of the session (a message is one frame).
+        max_mc_fcnt: block.map_or(1, |b| u32::try_from(b.len()).unwrap_or(u32::MAX)),
     };
     if let Ok(k) = setup.build_into(&mut buf) {
         n += k;
