@@ -74,6 +74,15 @@ fn encode(c: &mut Criterion) {
                 })
             });
             if pct == 20 {
+                // What Python's `lorafota.encode(data, S, R)` does: check the parameters, copy
+                // the caller's bytes padded, encode (python/benches/bench_encode.py compares).
+                g.bench_function(BenchmarkId::new("lorafota_v1_from_slice", &id), |b| {
+                    b.iter(|| {
+                        let enc = Encoder::from_slice(black_box(&data), s, Ts004Version::V1)
+                            .expect("valid parameters");
+                        black_box(enc.encode(r).expect("encodes"))
+                    })
+                });
                 let rs = RsEncoder::new(data.clone(), s).expect("valid parameters");
                 g.bench_function(BenchmarkId::new("reed_solomon", &id), |b| {
                     b.iter(|| black_box(rs.encode(r).expect("encodes")))

@@ -27,7 +27,8 @@ if [ ! -x "$VENV/bin/python" ]; then
   python3 -m venv "$VENV"
 fi
 "$VENV/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null
-"$VENV/bin/python" -m pip install -q --disable-pip-version-check requests
+"$VENV/bin/python" -m pip install -q --disable-pip-version-check requests \
+  maturin pytest hypothesis mypy pandas pandas-stubs types-tqdm nbclient nbformat ipykernel matplotlib tqdm
 export LORAFOTA_PYTHON="$VENV/bin/python"
 
 step "format"
@@ -48,7 +49,19 @@ cargo build -p lorafota-core --no-default-features --locked
 cargo clippy -p lorafota-core --no-default-features --locked -- -D warnings
 
 step "tests (unit, integration, doctests)"
-cargo test --workspace --locked
+# lorafota-py is a Python extension module: pytest tests it below, through the built package.
+cargo test --workspace --exclude lorafota-py --locked
+
+step "Python package: pip install . into the venv (maturin builds crates/lorafota-py)"
+"$VENV/bin/python" -m pip install -q --disable-pip-version-check --force-reinstall --no-deps .
+
+step "Python: stubs match the native module (mypy.stubtest), the package type-checks (mypy --strict)"
+# Run from outside the checkout so that the installed package, not python/lorafota, is imported.
+(cd "$VENV" && "$VENV/bin/python" -m mypy.stubtest lorafota._lorafota)
+"$VENV/bin/python" -m mypy --strict python/lorafota
+
+step "Python tests (pytest: vectors, properties, gateway client and emulator, notebook)"
+"$VENV/bin/python" -m pytest -q python/tests
 
 echo
 echo "check-all: all checks passed"

@@ -9,11 +9,10 @@ use lorafota_core::frag::Ts004Version;
 use lorafota_core::gps::UnixTime;
 use lorafota_core::plan::{
     DataRateChoice, Fleet, LossModel, Pacing, Plan, PlanRequest, RedundancyChoice, Schedule,
-    SimDevice, plan_session,
+    SimDevice, plan_json, plan_session,
 };
 use lorafota_core::radio::Hz;
 use lorafota_core::region::{DataRate, PayloadVariant, Region};
-use serde_json::json;
 
 use crate::Outcome;
 
@@ -201,26 +200,6 @@ fn request(args: &PlanArgs) -> Result<PlanRequest> {
             setup: Duration::from_secs(args.setup),
             launch: Duration::from_secs(args.launch),
         }),
-    })
-}
-
-fn plan_json(p: &Plan) -> serde_json::Value {
-    json!({
-        "region": p.region.to_string(),
-        "dr": p.data_rate.index(),
-        "frequency_hz": p.frequency.get(),
-        "fragment_size": p.fragment_size,
-        "nb_frag": p.nb_frag,
-        "padding": p.padding,
-        "redundancy": p.redundancy,
-        "expected_success": p.expected_success,
-        "toa_per_fragment_us": p.toa_per_fragment.as_micros() as u64,
-        "airtime_us": p.airtime.as_micros() as u64,
-        "duration_s": p.duration.as_secs_f64(),
-        "timeout_exponent": p.timeout.exponent(),
-        "start_unix": p.times.map(|t| t.start.as_secs()),
-        "start_gps": p.times.map(|t| t.start_gps.as_secs()),
-        "end_unix": p.times.map(|t| t.end.as_secs()),
     })
 }
 

@@ -8,6 +8,14 @@ use super::xor::xor_bytes;
 use super::{FragError, FragParams, Ts004Version};
 use alloc::vec;
 
+/// `data` zero-padded to `M * S` bytes, in one allocation.
+fn pad(data: &[u8], params: FragParams) -> Bytes {
+    let mut b = BytesMut::with_capacity(params.padded_len());
+    b.extend_from_slice(data);
+    b.resize(params.padded_len(), 0);
+    b.freeze()
+}
+
 /// One fragment ready to send: its 1-based spec counter and its payload (without the Index&N
 /// header). Payloads share the encoder's buffers: cloning one is a reference-count bump.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,15 +61,28 @@ impl Encoder {
         let block = if params.padding() == 0 {
             data
         } else {
-            let mut b = BytesMut::with_capacity(params.padded_len());
-            b.extend_from_slice(&data);
-            b.resize(params.padded_len(), 0);
-            b.freeze()
+            pad(&data, params)
         };
         Ok(Self {
             params,
             version,
             block,
+        })
+    }
+
+    /// Copies `data` once, padded, into a block of its own: for callers that hold a borrowed
+    /// slice (a Python `bytes`, a memory-mapped file), where [`new`](Self::new) would copy it
+    /// and then copy it again to pad it.
+    pub fn from_slice(
+        data: &[u8],
+        fragment_size: usize,
+        version: Ts004Version,
+    ) -> Result<Self, FragError> {
+        let params = FragParams::for_data(data.len(), fragment_size)?;
+        Ok(Self {
+            params,
+            version,
+            block: pad(data, params),
         })
     }
 

@@ -7,10 +7,14 @@
 //!   the share of devices that complete for every redundancy at once.
 
 mod channel;
+#[cfg(feature = "json")]
+mod json;
 mod session;
 mod sim;
 
 pub use channel::{Channel, LossModel, LossModelError};
+#[cfg(feature = "json")]
+pub use json::plan_json;
 pub use session::{
     DataRateChoice, Fleet, Pacing, Plan, PlanError, PlanRequest, RedundancyChoice, Schedule,
     SessionTimes, class_c_exponent_for, plan_session, transfer_duration,

@@ -20,6 +20,8 @@
 
 mod data_rate;
 mod error;
+#[cfg(feature = "json")]
+mod json;
 mod rules;
 #[rustfmt::skip]
 mod tables;
@@ -33,6 +35,8 @@ pub use data_rate::{
     PayloadLimit, PayloadVariant, Rp002Revision,
 };
 pub use error::{DefaultSetting, RegionError};
+#[cfg(feature = "json")]
+pub use json::region_json;
 pub use rules::{
     Channel, ClassB, ClassBChannel, Cn470PlanRx2, Cn470Rp002, DutyCycle, DutyCycleRule, DwellTime,
     Lbt, RxDelays, SubBand,

@@ -85,6 +85,14 @@ impl GatewayClient {
     pub fn upload_multicast_file(&self, path: impl AsRef<Path>) -> Result<UploadedFile, Error> {
         self.run(self.inner.upload_multicast_file(path))
     }
+    /// See [`crate::GatewayClient::upload_fota_bytes`].
+    pub fn upload_fota_bytes(&self, name: &str, data: Vec<u8>) -> Result<UploadedFile, Error> {
+        self.run(self.inner.upload_fota_bytes(name, data))
+    }
+    /// See [`crate::GatewayClient::upload_multicast_bytes`].
+    pub fn upload_multicast_bytes(&self, name: &str, data: Vec<u8>) -> Result<UploadedFile, Error> {
+        self.run(self.inner.upload_multicast_bytes(name, data))
+    }
     /// See [`crate::GatewayClient::schedule`].
     pub fn schedule(&self, job: impl Into<Job>) -> Result<ScheduleFilename, Error> {
         self.run(self.inner.schedule(job))
@@ -156,6 +164,14 @@ impl GatewayClient {
 pub struct BlockingWatch {
     watch: ProgressWatch,
     rt: Arc<tokio::runtime::Runtime>,
+}
+
+impl BlockingWatch {
+    /// Gives up with [`Error::WaitTimedOut`] once `d` has passed since the watch began.
+    pub fn deadline(mut self, d: Duration) -> Self {
+        self.watch = self.watch.deadline(d);
+        self
+    }
 }
 
 impl Iterator for BlockingWatch {

@@ -413,6 +413,16 @@ impl GatewayClient {
             .await
     }
 
+    /// Uploads a multicast message file from memory under `name`.
+    pub async fn upload_multicast_bytes(
+        &self,
+        name: &str,
+        data: Vec<u8>,
+    ) -> Result<UploadedFile, Error> {
+        self.upload_bytes_inner(name, data, paths::UPLOAD_MULTICAST, MULTICAST_UPLOAD_PART)
+            .await
+    }
+
     /// Uploads a multicast message file (for `Binary` payloads).
     pub async fn upload_multicast_file(
         &self,
