@@ -15,7 +15,7 @@ import time
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from . import _lorafota
 from .results import (
@@ -285,7 +285,6 @@ class Gateway:
         target: float = 0.99,
         region: str = "EU868",
         dr: int = 5,
-        ts004: Literal["v1"] = "v1",
         at: int | None = None,
         setup: float | None = None,
         launch: float | None = None,
@@ -303,12 +302,9 @@ class Gateway:
         The redundancy is ``redundancy`` coded fragments, or planned so that ``target`` of
         devices losing ``loss`` of the fragments complete (the planner's simulation of the
         real TS004 code). ``firmware`` is bytes or a path. ``progress`` is a callback taking
-        each :class:`JobProgress`, or True for a tqdm bar (tqdm must be installed).
+        each :class:`JobProgress`, or True for a tqdm bar (tqdm must be installed). The plan
+        is for TS004 v1, the only version the gateway's API sets up (it has no field for one).
         """
-        if ts004 != "v1":
-            raise _lorafota_errors().ParameterError(
-                "MultiTech gateways send TS004 v1 fragments: ts004 must be 'v1'"
-            )
         stored_as, data = _firmware_bytes(firmware, file_name)
         plan = _plan_for(len(data), region, dr, redundancy, loss, target, seed)
         self._native.upload_fota_bytes(stored_as, data)

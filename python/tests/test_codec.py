@@ -174,3 +174,32 @@ def test_any_order_streaming_equals_batch(
         assert one.data == data == batch.data
     else:
         assert one.data is None and one.missing > 0
+
+
+def test_encoding_releases_the_gil() -> None:
+    import threading
+    import time
+
+    data = bytes(random.Random(1).randbytes(2 * 1024 * 1024))
+    ticks = 0
+    done = threading.Event()
+
+    def count() -> None:
+        nonlocal ticks
+        while not done.is_set():
+            ticks += 1
+            time.sleep(0)
+
+    counter = threading.Thread(target=count)
+    counter.start()
+    try:
+        started = time.perf_counter()
+        before = ticks
+        while time.perf_counter() - started < 0.3:  # a few large encodes
+            lorafota.encode(data, 200, 4000)
+        during = ticks - before
+    finally:
+        done.set()
+        counter.join()
+    # With the GIL held for the whole call the other thread could only run between calls.
+    assert during > 1000, during

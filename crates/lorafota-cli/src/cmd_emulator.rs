@@ -175,21 +175,33 @@ pub fn run(cmd: EmulatorCommand) -> ExitCode {
         {
             return bad_input(format!("cannot write {}: {e}", path.display()));
         }
-        println!("lorafota emulator listening on {}", emu.url());
-        println!("  user:        {}", emu.username());
-        // Printing the password is the point: it is a throwaway test credential.
-        println!("  password:    {}", emu.password().expose());
-        if let Some(fp) = emu.fingerprint_hex() {
-            println!("  sha256:      {fp}");
-        }
-        println!("  state dir:   {}", emu.state_dir().display());
-        if args.control {
-            println!("  control:     {}/__emulator/", emu.url());
-        }
+        print_banner(&emu, args.control);
         emu.serve_until(async {
             let _ignored = tokio::signal::ctrl_c().await;
         })
         .await;
         ExitCode::SUCCESS
     })
+}
+
+/// The start-up lines, written at once. A server must outlive whoever read them: if stdout is
+/// already closed (a parent that read the URL and let the pipe go), the lines are dropped
+/// instead of `println!` panicking and taking the server down.
+fn print_banner(emu: &lorafota_emulator::EmulatorHandle, control: bool) {
+    use std::fmt::Write as _;
+    use std::io::Write as _;
+    let mut s = String::new();
+    let _ = writeln!(s, "lorafota emulator listening on {}", emu.url());
+    let _ = writeln!(s, "  user:        {}", emu.username());
+    // Printing the password is the point: it is a throwaway test credential.
+    let _ = writeln!(s, "  password:    {}", emu.password().expose());
+    if let Some(fp) = emu.fingerprint_hex() {
+        let _ = writeln!(s, "  sha256:      {fp}");
+    }
+    let _ = writeln!(s, "  state dir:   {}", emu.state_dir().display());
+    if control {
+        let _ = writeln!(s, "  control:     {}/__emulator/", emu.url());
+    }
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(s.as_bytes()).and_then(|()| out.flush());
 }

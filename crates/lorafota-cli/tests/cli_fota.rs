@@ -262,12 +262,11 @@ impl Served {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        let first = BufReader::new(child.stdout.take().unwrap())
-            .lines()
-            .next()
-            .unwrap()
-            .unwrap();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let first = lines.next().unwrap().unwrap();
         let url = first.rsplit(' ').next().unwrap().to_owned();
+        // Keep reading: a parent that closes the pipe must not be what stops the server.
+        std::thread::spawn(move || lines.for_each(drop));
         Self { child, url, pem }
     }
 

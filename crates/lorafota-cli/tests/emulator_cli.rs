@@ -84,3 +84,56 @@ fn bad_input_is_one_line_and_exit_2() {
         assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: {err}");
     }
 }
+
+/// A parent that lets stdout go (reads nothing, or only the URL) must not stop the server: the
+/// banner used to be `println!`s, and the first one after the pipe closed panicked.
+#[test]
+fn serve_outlives_a_closed_stdout() {
+    let dir = std::env::temp_dir().join(format!("lorafota-cli-epipe-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let pem = dir.join("cert.pem");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = Command::new(BIN)
+        .args(["emulator", "serve", "--user", "op", "--password", "secret"])
+        .args(["--port", &port.to_string(), "--cert-out"])
+        .arg(&pem)
+        .arg("--state-dir")
+        .arg(dir.join("state"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // closed before the child can print its banner
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !pem.is_file() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let alive = child.try_wait().unwrap().is_none();
+    let status = Command::new(BIN)
+        .args([
+            "status",
+            "--json",
+            "--gateway",
+            &format!("https://127.0.0.1:{port}"),
+        ])
+        .args(["--user", "op", "--password-env", "LORAFOTA_TEST_PW", "--ca"])
+        .arg(&pem)
+        .env("LORAFOTA_TEST_PW", "secret")
+        .output()
+        .unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    let _ignored = std::fs::remove_dir_all(&dir);
+    assert!(alive, "the emulator exited when its stdout closed");
+    assert_eq!(
+        status.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+}

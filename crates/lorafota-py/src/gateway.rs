@@ -13,7 +13,7 @@ use lorafota_gateway::api::params::{
     DEFAULT_MAX_MC_PAYLOAD, DeviceEuis, FragDescriptor, GroupTarget, MessagePayload, MessagePort,
     MulticastGroupId, ScheduleFilename, session_timeout,
 };
-use lorafota_gateway::api::schedule::{FotaJob, McmJob, Pacing, Timing};
+use lorafota_gateway::api::schedule::{FotaJob, Job, McmJob, Pacing, Timing};
 use lorafota_gateway::blocking::{BlockingWatch, GatewayClient as Blocking};
 use lorafota_gateway::{Error as GwError, JobUpdate, Secret};
 use pyo3::prelude::*;
@@ -168,7 +168,13 @@ fn euis(devices: Vec<String>) -> PyResult<DeviceEuis> {
     DeviceEuis::parse(devices.iter().map(String::as_str)).map_err(py_param)
 }
 
-fn group(group: &Bound<'_, PyAny>) -> PyResult<GroupTarget> {
+/// A group ID 0-3 or a group EUI; group 0 when not given.
+fn group(group: Option<&Bound<'_, PyAny>>) -> PyResult<GroupTarget> {
+    let Some(group) = group else {
+        return MulticastGroupId::new(0)
+            .map(GroupTarget::Id)
+            .map_err(py_param);
+    };
     if let Ok(id) = group.extract::<i64>() {
         return MulticastGroupId::new(id)
             .map(GroupTarget::Id)
@@ -326,10 +332,7 @@ impl GatewayClient {
         keep_log: bool,
         name: Option<String>,
     ) -> PyResult<String> {
-        let target = match group {
-            Some(g) => self::group(g)?,
-            None => GroupTarget::Id(MulticastGroupId::new(0).map_err(py_param)?),
-        };
+        let target = self::group(group)?;
         let mut job = FotaJob::new(euis(devices)?, target, file)
             .map_err(py_param)?
             .descriptor(FragDescriptor::from_u32(descriptor))
@@ -345,11 +348,7 @@ impl GatewayClient {
         if let Some(n) = schedule_name(name)? {
             job = job.schedule_filename(n);
         }
-        let c = self.client.clone();
-        Ok(interruptible(py, move || c.schedule(job))?
-            .map_err(py_gw)?
-            .as_str()
-            .to_owned())
+        self.submit(py, job)
     }
 
     /// Schedules a multicast message: exactly one of `hex`, `base64`, `data` (bytes, sent as
@@ -373,10 +372,7 @@ impl GatewayClient {
         keep_log: bool,
         name: Option<String>,
     ) -> PyResult<String> {
-        let target = match group {
-            Some(g) => self::group(g)?,
-            None => GroupTarget::Id(MulticastGroupId::new(0).map_err(py_param)?),
-        };
+        let target = self::group(group)?;
         let payload = match (hex, base64, data, file) {
             (Some(h), None, None, None) => MessagePayload::hex(h, DEFAULT_MAX_MC_PAYLOAD),
             (None, Some(b), None, None) => MessagePayload::base64(b, DEFAULT_MAX_MC_PAYLOAD),
@@ -401,11 +397,7 @@ impl GatewayClient {
         if let Some(n) = schedule_name(name)? {
             job = job.schedule_filename(n);
         }
-        let c = self.client.clone();
-        Ok(interruptible(py, move || c.schedule(job))?
-            .map_err(py_gw)?
-            .as_str()
-            .to_owned())
+        self.submit(py, job)
     }
 
     /// Progress of the running job(s): `{"shape", "jobs": [{..., "devices": [...]}]}`.
@@ -477,6 +469,17 @@ impl GatewayClient {
 
     fn __repr__(&self) -> String {
         format!("GatewayClient(url={:?})", self.url)
+    }
+}
+
+impl GatewayClient {
+    /// Schedules `job` (never re-sent blindly: see the Rust client); returns its name.
+    fn submit(&self, py: Python<'_>, job: impl Into<Job> + Send + 'static) -> PyResult<String> {
+        let c = self.client.clone();
+        Ok(interruptible(py, move || c.schedule(job))?
+            .map_err(py_gw)?
+            .as_str()
+            .to_owned())
     }
 }
 

@@ -53,6 +53,14 @@ fn describe(value: &Bound<'_, PyAny>) -> String {
     }
 }
 
+/// The items of a list-like value (not a `str` or `bytes`, which iterate too), or `None`.
+fn sequence_items<'py>(v: &Bound<'py, PyAny>) -> Option<Vec<Bound<'py, PyAny>>> {
+    if v.is_instance_of::<PyString>() || v.is_instance_of::<PyBytes>() {
+        return None;
+    }
+    v.try_iter().ok()?.collect::<PyResult<_>>().ok()
+}
+
 /// Integer types a field or argument can be read as, with their bounds for messages.
 pub(crate) trait Int: Sized + Copy + TryFrom<i128> {
     /// The smallest value.
@@ -269,14 +277,7 @@ impl<'py> Fields<'py> {
                 ),
             )
         };
-        if v.is_instance_of::<PyString>() || v.is_instance_of::<PyBytes>() {
-            return Err(bad());
-        }
-        let items: Vec<Bound<'py, PyAny>> = v
-            .try_iter()
-            .map_err(|_| bad())?
-            .collect::<PyResult<_>>()
-            .map_err(|_| bad())?;
+        let items = sequence_items(&v).ok_or_else(bad)?;
         if items.len() != 4 || !items.iter().all(|b| b.is_instance_of::<PyBool>()) {
             return Err(bad());
         }
@@ -304,14 +305,7 @@ impl<'py> Fields<'py> {
                 ),
             )
         };
-        if v.is_instance_of::<PyString>() || v.is_instance_of::<PyBytes>() {
-            return Err(bad());
-        }
-        let items: Vec<Bound<'py, PyAny>> = v
-            .try_iter()
-            .map_err(|_| bad())?
-            .collect::<PyResult<_>>()
-            .map_err(|_| bad())?;
+        let items = sequence_items(&v).ok_or_else(bad)?;
         if items.len() != 4 {
             return Err(bad());
         }
