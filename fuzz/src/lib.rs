@@ -6,6 +6,10 @@
 //! * [`roundtrip`]: `ts004_roundtrip`, encode, lose, shuffle, decode.
 //! * [`messages`]: `ts004_messages`, parse and rebuild every wire message.
 //! * [`eui`]: `eui_parse`, the EUI-64 text parser.
+//! * [`ts005`]: `ts005_messages`, parse and rebuild every TS005 message; the key chain.
+//! * [`ts003`]: `ts003_messages`, parse and rebuild every TS003 message; `time_correction`.
+//! * [`rs_decoder`]: `rs_decoder`, the Reed-Solomon decoder under real, forged and malformed
+//!   fragments.
 //! * [`model`]: the independent models and helpers they share.
 #![forbid(unsafe_code)]
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -15,3 +19,6 @@ pub mod eui;
 pub mod messages;
 pub mod model;
 pub mod roundtrip;
+pub mod rs_decoder;
+pub mod ts003;
+pub mod ts005;

@@ -113,7 +113,11 @@ fn check_end<T>(
     match results.last() {
         Some(Err(e)) => {
             assert!(at < bytes.len(), "an error with no byte left");
-            assert_eq!(model(&bytes[at..], layout), Err(*e), "at {at} of {bytes:02x?}");
+            assert_eq!(
+                model(&bytes[at..], layout),
+                Err(*e),
+                "at {at} of {bytes:02x?}"
+            );
             assert!(!e.to_string().is_empty());
             out.errors += 1;
         }
@@ -182,7 +186,10 @@ fn check_correction(network: GpsTime, device_time: u32, out: &mut Outcome) {
     let target = secs as u32;
     let mut device = device_time;
     for answers in 1.. {
-        assert!(answers <= 3, "{answers} answers from {device_time} to {secs}");
+        assert!(
+            answers <= 3,
+            "{answers} answers from {device_time} to {secs}"
+        );
         let dt = GpsSeconds32::new(device);
         let got = time_correction(network, dt, Ts003Version::V2);
         assert_eq!(
@@ -218,7 +225,8 @@ fn check_correction(network: GpsTime, device_time: u32, out: &mut Outcome) {
             "the clock wrapped: {next}"
         );
         assert!(
-            got == 0 || (diff.signum() == i64::from(got).signum() && i64::from(got).abs() <= diff.abs()),
+            got == 0
+                || (diff.signum() == i64::from(got).signum() && i64::from(got).abs() <= diff.abs()),
             "correction {got} for a difference of {diff}"
         );
         device = next as u32;

@@ -250,3 +250,12 @@ def test_emulator_profiles_and_a_device_that_fails() -> None:
     assert not emu.running
     with pytest.raises(lorafota.ParameterError):
         Emulator([{"loss": 0.1}])
+
+
+def test_tqdm_progress_bar(emulator: Emulator, capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("tqdm")
+    out = emulator.gateway().run_fota(FIRMWARE, emulator.devices[:2], redundancy=6, setup=0,
+                                      launch=1, progress=True, interval=0.02)  # fmt: skip
+    assert out.success == 2
+    err = capsys.readouterr().err
+    assert out.schedule_filename in err and "%" in err

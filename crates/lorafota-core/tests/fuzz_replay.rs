@@ -13,6 +13,14 @@ mod messages;
 mod model;
 #[path = "../../../fuzz/src/roundtrip.rs"]
 mod roundtrip;
+// The root package enables `reed-solomon`, so `cargo test --workspace` runs this one too.
+#[cfg(feature = "reed-solomon")]
+#[path = "../../../fuzz/src/rs_decoder.rs"]
+mod rs_decoder;
+#[path = "../../../fuzz/src/ts003.rs"]
+mod ts003;
+#[path = "../../../fuzz/src/ts005.rs"]
+mod ts005;
 
 use arbitrary::{Arbitrary, Unstructured};
 use model::Rng;
@@ -127,4 +135,110 @@ fn eui_parse_replay() {
         }
     }
     assert!(parsed > 0, "no random string parsed");
+}
+
+/// A message of a few commands of about the right lengths (`lens[cid]` payload bytes), their
+/// bytes often masked so that RFU bits are clear, now and then an unknown CID, a byte too many
+/// or a cut at the end.
+fn message(target: u64, i: u64, lens: &[usize]) -> Vec<u8> {
+    let mut rng = Rng::new(target << 32 | i);
+    let mut bytes = Vec::new();
+    for _ in 0..rng.below(6) {
+        let cid = rng.below(lens.len() + 1);
+        bytes.push(if cid < lens.len() {
+            cid as u8
+        } else {
+            rng.next_u64() as u8
+        });
+        let len = lens.get(cid).copied().unwrap_or(3) + usize::from(rng.chance(8));
+        for _ in 0..len {
+            let b = rng.next_u64() as u8;
+            bytes.push([b, b & 0x0F, b & 0x03][rng.below(3)]);
+        }
+    }
+    if rng.chance(64) {
+        bytes.truncate(rng.below(bytes.len() + 1));
+    }
+    bytes
+}
+
+#[test]
+fn ts005_messages_replay() {
+    let mut seen = ts005::Outcome::default();
+    for i in 0..2000 {
+        // Downlink and uplink layouts in turn.
+        let lens: &[usize] = if i % 2 == 0 {
+            &[0, 1, 29, 1, 10, 10]
+        } else {
+            &[2, 1 + 5 * (i as usize / 2 % 5), 1, 1, 4, 1]
+        };
+        let out = ts005::run(&message(5, i, lens));
+        seen.commands += out.commands;
+        seen.errors += out.errors;
+        seen.keys += out.keys;
+    }
+    let keys = if cfg!(feature = "crypto") { 2000 } else { 0 };
+    assert!(
+        seen.commands > 1500 && seen.errors > 1500 && seen.keys > keys,
+        "{seen:?}: the replay no longer exercises every path"
+    );
+}
+
+#[test]
+fn ts003_messages_replay() {
+    let mut seen = ts003::Outcome::default();
+    for i in 0..2000 {
+        let lens: &[usize] = if i % 2 == 0 {
+            &[0, 5, 1, 1]
+        } else {
+            &[2, 5, 5]
+        };
+        let mut bytes = message(6, i, lens);
+        // Now and then a device clock close to the network's.
+        if i % 3 == 0 && bytes.len() >= 16 {
+            let (secs, rest) = bytes.split_at_mut(8);
+            rest[4..8].copy_from_slice(&secs[..4]);
+            rest[4] ^= secs[5];
+        }
+        let out = ts003::run(&bytes);
+        seen.commands += out.commands;
+        seen.errors += out.errors;
+        seen.saturated += out.saturated;
+        seen.exact += out.exact;
+    }
+    assert!(
+        seen.commands > 1500 && seen.errors > 1500 && seen.saturated > 200 && seen.exact > 2000,
+        "{seen:?}: the replay no longer exercises every path"
+    );
+}
+
+#[cfg(feature = "reed-solomon")]
+#[test]
+fn rs_decoder_replay() {
+    let mut seen = rs_decoder::Outcome::default();
+    for i in 0..300 {
+        let bytes = input(7, i, 160);
+        let Some(c) = case::<rs_decoder::RsCase>(&bytes) else {
+            continue;
+        };
+        let out = rs_decoder::run(&c);
+        seen.completed |= out.completed;
+        seen.completed_gf16 |= out.completed_gf16;
+        seen.completed_beyond |= out.completed_beyond;
+        seen.tainted |= out.tainted;
+        seen.refused |= out.refused;
+        seen.beyond_field |= out.beyond_field;
+    }
+    assert_eq!(
+        seen,
+        rs_decoder::Outcome {
+            completed: true,
+            completed_gf16: true,
+            completed_beyond: true,
+            tainted: true,
+            refused: true,
+            beyond_field: true,
+        },
+        "the replay no longer reaches every outcome"
+    );
 }
