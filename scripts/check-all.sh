@@ -13,12 +13,14 @@ fi
 
 step "test tools (curl, jq, a Python venv with requests)"
 missing=()
-for tool in curl jq; do command -v "$tool" >/dev/null || missing+=("$tool"); done
+for tool in curl jq python3; do command -v "$tool" >/dev/null || missing+=("$tool"); done
+# Debian's python3 makes venvs only with python3-venv (ensurepip) installed.
+if ! python3 -c "import ensurepip, venv" 2>/dev/null; then missing+=(python3-venv); fi
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   else
-    echo "check-all: please install ${missing[*]} (the gateway tests run MultiTech's curl examples)" >&2
+    echo "check-all: please install ${missing[*]} (the gateway tests run MultiTech's curl and Python examples)" >&2
     exit 2
   fi
 fi

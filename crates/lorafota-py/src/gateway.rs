@@ -65,23 +65,13 @@ fn secs(name: &str, s: f64) -> PyResult<Duration> {
         .map_err(|_| parameter(format!("{name}={s}: not a duration in seconds")))
 }
 
-fn opt_str(py: Python<'_>, s: Option<&str>) -> Py<PyAny> {
-    match s {
-        Some(s) => s
-            .into_pyobject(py)
-            .map(|o| o.into_any().unbind())
-            .unwrap_or_else(|_| py.None()),
-        None => py.None(),
-    }
-}
-
 fn progress_dict<'py>(py: Python<'py>, p: &JobProgress) -> PyResult<Bound<'py, PyDict>> {
     let d = PyDict::new(py);
     d.set_item("schedule_filename", p.schedule_filename.as_deref())?;
     d.set_item("multicast_eui", p.multicast_eui.as_deref())?;
     d.set_item("transmission_type", p.transmission_type.map(|t| t.as_str()))?;
     d.set_item("input_filename", p.input_filename.as_deref())?;
-    d.set_item("phase", opt_str(py, p.phase.as_ref().map(|x| x.as_str())))?;
+    d.set_item("phase", p.phase.as_ref().map(|x| x.as_str()))?;
     d.set_item("percent", p.percent)?;
     let devices = PyList::empty(py);
     for dev in &p.devices {
