@@ -151,6 +151,19 @@ pub(crate) fn parse_err(e: impl std::fmt::Display) -> PyErr {
     parse(e)
 }
 
+/// Every command a core parser yields, as dicts; a `ParseError` at the first bad one.
+pub(crate) fn dicts<'py, T, E: std::fmt::Display>(
+    py: Python<'py>,
+    commands: impl Iterator<Item = Result<T, E>>,
+    to_dict: impl Fn(Python<'py>, &T) -> PyResult<Bound<'py, PyDict>>,
+) -> PyResult<Bound<'py, PyList>> {
+    let out = PyList::empty(py);
+    for cmd in commands {
+        out.append(to_dict(py, &cmd.map_err(parse_err)?)?)?;
+    }
+    Ok(out)
+}
+
 /// The fields of one message being built: every read is checked and remembered, so that
 /// [`Fields::finish`] can refuse the keys nobody read.
 pub(crate) struct Fields<'py> {

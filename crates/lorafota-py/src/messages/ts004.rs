@@ -51,17 +51,13 @@ fn ts004_parse<'py>(
 ) -> PyResult<Bound<'py, PyList>> {
     let v = version(ts004)?;
     let data = super::payload_arg(data)?;
-    let out = PyList::empty(py);
     if uplink {
-        for cmd in ts004::parse_uplink(v, &data) {
-            out.append(uplink_dict(py, &cmd.map_err(super::parse_err)?, v)?)?;
-        }
+        super::dicts(py, ts004::parse_uplink(v, &data), |py, c| {
+            uplink_dict(py, c, v)
+        })
     } else {
-        for cmd in ts004::parse_downlink(v, &data) {
-            out.append(downlink_dict(py, &cmd.map_err(super::parse_err)?)?)?;
-        }
+        super::dicts(py, ts004::parse_downlink(v, &data), downlink_dict)
     }
-    Ok(out)
 }
 
 fn downlink_dict<'py>(py: Python<'py>, cmd: &DownlinkCommand<'_>) -> PyResult<Bound<'py, PyDict>> {

@@ -41,17 +41,11 @@ fn ts005_parse<'py>(
     uplink: bool,
 ) -> PyResult<Bound<'py, PyList>> {
     let data = super::payload_arg(data)?;
-    let out = PyList::empty(py);
     if uplink {
-        for cmd in ts005::parse_uplink(&data) {
-            out.append(uplink_dict(py, &cmd.map_err(super::parse_err)?)?)?;
-        }
+        super::dicts(py, ts005::parse_uplink(&data), uplink_dict)
     } else {
-        for cmd in ts005::parse_downlink(&data) {
-            out.append(downlink_dict(py, &cmd.map_err(super::parse_err)?)?)?;
-        }
+        super::dicts(py, ts005::parse_downlink(&data), downlink_dict)
     }
-    Ok(out)
 }
 
 fn downlink_dict<'py>(py: Python<'py>, cmd: &DownlinkCommand) -> PyResult<Bound<'py, PyDict>> {
