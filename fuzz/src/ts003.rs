@@ -3,8 +3,8 @@
 //!
 //! * The parsers: as `ts005_messages` (no panic, the iterator ends after its first error,
 //!   commands and errors as a plain model of the layouts says, downlink rebuilt byte for byte
-//!   since its RFU bits are refused, uplink to the same length and re-parse since its RFU bits
-//!   are ignored, `BufferTooSmall` on short buffers). v1 and v2 share every layout, so the
+//!   since its RFU bits are refused, uplink to the same length and re-parse, and to the same
+//!   bytes once the RFU bits it ignores are cleared, `BufferTooSmall` on short buffers). v1 and v2 share every layout, so the
 //!   parsers take no version.
 //! * `time_correction(network, device, v)`: the first 16 bytes of the input (zero-padded) are
 //!   the network time (seconds and nanoseconds) and DeviceTime, and every parsed AppTimeReq is
@@ -77,6 +77,17 @@ fn downlink_layout(cid: u8) -> Option<(usize, u8)> {
         3 => Some((1, 0xF8)),
         _ => None,
     }
+}
+
+/// The bytes an uplink command at the start of `msg` rebuilds to: its own, RFU bits cleared
+/// (Param bits 5-7 of AppTimeReq, Status bits 1-7 of DeviceAppTimePeriodicityAns).
+fn uplink_rebuilt(msg: &[u8], len: usize) -> Vec<u8> {
+    let keep: &[u8] = match msg[0] {
+        1 => &[0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x1F],
+        2 => &[0xFF, 0x01, 0xFF, 0xFF, 0xFF, 0xFF],
+        _ => &[0xFF; 6],
+    };
+    msg[..len].iter().zip(keep).map(|(b, k)| b & k).collect()
 }
 
 fn uplink_layout(cid: u8) -> Option<(usize, u8)> {
@@ -154,10 +165,9 @@ fn check_uplink(bytes: &[u8], out: &mut Outcome) -> Vec<AppTimeReq> {
         let cmd = cmd.as_ref().expect("split_results keeps Ok");
         let built = build(|b| cmd.build_into(b));
         assert_eq!(built[0], cmd.cid());
-        assert_eq!(
-            model(&bytes[rebuilt.len()..], uplink_layout),
-            Ok(built.len())
-        );
+        let here = &bytes[rebuilt.len()..];
+        assert_eq!(model(here, uplink_layout), Ok(built.len()));
+        assert_eq!(built, uplink_rebuilt(here, built.len()), "uplink rebuilt");
         let again: Vec<_> = parse_uplink(&built).collect();
         assert_eq!(again, [Ok(*cmd)], "uplink {built:02x?} from {bytes:02x?}");
         if let UplinkCommand::AppTimeReq(req) = cmd {

@@ -5,8 +5,9 @@
 //! * Every parsed command `build_into`s (in a [`MAX_COMMAND_LEN`] buffer) bytes that parse back
 //!   to the same command. Downlink RFU bits are refused, so downlink bytes come back exactly;
 //!   uplink RFU bits are ignored (and McGroupStatusAns entries may come in any order), so an
-//!   uplink rebuilds to the same length and the same re-parse, and the rebuilt message followed
-//!   by the unparsed rest parses to the same results, error included.
+//!   uplink rebuilds to the same length and the same re-parse, to its own bytes once those RFU
+//!   bits are cleared and the entries sorted, and the rebuilt message followed by the unparsed
+//!   rest parses to the same results, error included.
 //! * Which commands parse and which errors come is checked against a plain model of the
 //!   layouts (lengths, RFU masks, the TimeToStart presence rule, the group-mask entries).
 //! * Short buffers give `BufferTooSmall` with the right sizes.
@@ -121,6 +122,27 @@ fn model_uplink(msg: &[u8]) -> Result<usize, Error> {
     }
 }
 
+/// The bytes an uplink command at the start of `msg` (`len` bytes, parsed) rebuilds to: its
+/// own, with the RFU bits it ignores cleared and McGroupStatusAns entries in group order.
+fn uplink_rebuilt(msg: &[u8], len: usize) -> Vec<u8> {
+    let msg = &msg[..len];
+    match msg[0] {
+        1 => {
+            let mut out = vec![1, msg[1] & 0x7F];
+            for id in 0..4 {
+                let entry = msg[2..].chunks(5).find(|e| e[0] & 0b11 == id);
+                if let Some(e) = entry {
+                    out.push(id);
+                    out.extend_from_slice(&e[1..]);
+                }
+            }
+            out
+        }
+        2 | 3 => vec![msg[0], msg[1] & 0x07],
+        _ => msg.to_vec(),
+    }
+}
+
 /// The `Ok` results, after checking that at most one error came, last.
 fn split_results<T>(results: &[Result<T, Error>]) -> &[Result<T, Error>] {
     let errors = results.iter().filter(|r| r.is_err()).count();
@@ -210,7 +232,9 @@ fn check_uplink(bytes: &[u8], out: &mut Outcome) {
         let cmd = cmd.as_ref().expect("split_results keeps Ok");
         let built = build(|b| cmd.build_into(b));
         assert_eq!(built[0], cmd.cid());
-        assert_eq!(model_uplink(&bytes[rebuilt.len()..]), Ok(built.len()));
+        let here = &bytes[rebuilt.len()..];
+        assert_eq!(model_uplink(here), Ok(built.len()));
+        assert_eq!(built, uplink_rebuilt(here, built.len()), "uplink rebuilt");
         let again: Vec<_> = parse_uplink(&built).collect();
         assert_eq!(again, [Ok(*cmd)], "uplink {built:02x?} from {bytes:02x?}");
         match cmd {
