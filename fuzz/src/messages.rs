@@ -6,6 +6,7 @@
 //! V2 and V2Spec parse identically, and short buffers are refused without a partial write
 //! mattering.
 
+use crate::model::{check_short_buffers, split_results};
 use lorafota_core::ts004::{
     DownlinkCommand, Error, MAX_FIXED_COMMAND_LEN, Ts004Version, UplinkCommand, parse_downlink,
     parse_uplink,
@@ -22,12 +23,9 @@ pub struct Outcome {
     pub errors: usize,
 }
 
-/// Checks the short-buffer refusal of a builder that needs `need` bytes.
-fn check_short_buffers(need: usize, build: impl Fn(&mut [u8]) -> Result<usize, Error>) {
-    for have in [0, need / 2, need - 1] {
-        let mut buf = vec![0u8; have];
-        assert_eq!(build(&mut buf), Err(Error::BufferTooSmall { need, have }));
-    }
+/// The error a builder gives for a buffer of `have` bytes when it needs `need`.
+fn too_small(need: usize, have: usize) -> Error {
+    Error::BufferTooSmall { need, have }
 }
 
 fn build_down(cmd: &DownlinkCommand<'_>, room: usize) -> Vec<u8> {
@@ -41,21 +39,6 @@ fn build_up(cmd: &UplinkCommand) -> Vec<u8> {
     let mut buf = [0u8; MAX_FIXED_COMMAND_LEN];
     let n = cmd.build_into(&mut buf).expect("a parsed command builds");
     buf[..n].to_vec()
-}
-
-/// The `Ok` results, after checking that at most one error came, last.
-fn split_results<T>(results: &[Result<T, Error>]) -> &[Result<T, Error>] {
-    let errors = results.iter().filter(|r| r.is_err()).count();
-    assert!(errors <= 1, "the iterator went on after an error");
-    if errors == 1 {
-        assert!(
-            results.last().is_some_and(Result::is_err),
-            "an error must end the iterator"
-        );
-        &results[..results.len() - 1]
-    } else {
-        results
-    }
 }
 
 fn check_downlink(version: Ts004Version, bytes: &[u8], out: &mut Outcome) {
@@ -73,7 +56,7 @@ fn check_downlink(version: Ts004Version, bytes: &[u8], out: &mut Outcome) {
         );
         let again: Vec<_> = parse_downlink(version, &built).collect();
         assert_eq!(again, [Ok(*cmd)]);
-        check_short_buffers(built.len(), |b| cmd.build_into(b));
+        check_short_buffers(built.len(), |b| cmd.build_into(b), too_small);
         if let DownlinkCommand::DataFragment(f) = cmd {
             assert_eq!(i, 0, "a DataFragment parsed after another command");
             assert_eq!(f.payload, &bytes[3..]);
@@ -103,7 +86,7 @@ fn check_uplink(version: Ts004Version, bytes: &[u8], out: &mut Outcome) {
         let again: Vec<_> = parse_uplink(version, &built).collect();
         assert_eq!(again, [Ok(*cmd)], "uplink {built:02x?} from {bytes:02x?}");
         assert_eq!(build_up(cmd), built, "building is not deterministic");
-        check_short_buffers(built.len(), |b| cmd.build_into(b));
+        check_short_buffers(built.len(), |b| cmd.build_into(b), too_small);
         rebuilt.extend_from_slice(&built);
         out.commands += 1;
     }

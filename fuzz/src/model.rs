@@ -193,6 +193,33 @@ impl Gf2System {
     }
 }
 
+/// Checks that a builder needing `need` bytes refuses shorter buffers with `too_small(need, have)`.
+pub fn check_short_buffers<E: PartialEq + core::fmt::Debug>(
+    need: usize,
+    build: impl Fn(&mut [u8]) -> Result<usize, E>,
+    too_small: impl Fn(usize, usize) -> E,
+) {
+    for have in [0, need / 2, need - 1] {
+        let mut buf = vec![0u8; have];
+        assert_eq!(build(&mut buf), Err(too_small(need, have)));
+    }
+}
+
+/// The `Ok` results of a message parser, after checking that at most one error came, last.
+pub fn split_results<T, E>(results: &[Result<T, E>]) -> &[Result<T, E>] {
+    let errors = results.iter().filter(|r| r.is_err()).count();
+    assert!(errors <= 1, "the iterator went on after an error");
+    if errors == 1 {
+        assert!(
+            results.last().is_some_and(Result::is_err),
+            "an error must end the iterator"
+        );
+        &results[..results.len() - 1]
+    } else {
+        results
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,6 +15,7 @@
 //!   network's without overshooting, and at most three answers bring it there.
 //!   `AppTimeAns::answer` echoes the token, and its bytes parse back as the same downlink.
 
+use crate::model::{check_short_buffers, split_results};
 use std::time::Duration;
 
 use lorafota_core::gps::{GpsSeconds32, GpsTime};
@@ -36,18 +37,15 @@ pub struct Outcome {
     pub exact: usize,
 }
 
-/// Checks the short-buffer refusal of a builder that needs `need` bytes.
-fn check_short_buffers(need: usize, build: impl Fn(&mut [u8]) -> Result<usize, Error>) {
-    for have in [0, need / 2, need - 1] {
-        let mut buf = vec![0u8; have];
-        assert_eq!(build(&mut buf), Err(Error::BufferTooSmall { need, have }));
-    }
+/// The error a builder gives for a buffer of `have` bytes when it needs `need`.
+fn too_small(need: usize, have: usize) -> Error {
+    Error::BufferTooSmall { need, have }
 }
 
 fn build(build_into: impl Fn(&mut [u8]) -> Result<usize, Error>) -> Vec<u8> {
     let mut buf = [0u8; MAX_COMMAND_LEN];
     let n = build_into(&mut buf).expect("a parsed command builds");
-    check_short_buffers(n, &build_into);
+    check_short_buffers(n, &build_into, too_small);
     buf[..n].to_vec()
 }
 
@@ -95,21 +93,6 @@ fn uplink_layout(cid: u8) -> Option<(usize, u8)> {
         0 => Some((2, 0)),
         1 | 2 => Some((5, 0)),
         _ => None,
-    }
-}
-
-/// The `Ok` results, after checking that at most one error came, last.
-fn split_results<T>(results: &[Result<T, Error>]) -> &[Result<T, Error>] {
-    let errors = results.iter().filter(|r| r.is_err()).count();
-    assert!(errors <= 1, "the iterator went on after an error");
-    if errors == 1 {
-        assert!(
-            results.last().is_some_and(Result::is_err),
-            "an error must end the iterator"
-        );
-        &results[..results.len() - 1]
-    } else {
-        results
     }
 }
 
