@@ -58,7 +58,8 @@ step "Python package: pip install . into the venv (maturin builds crates/lorafot
 "$VENV/bin/python" -m pip install -q --disable-pip-version-check --force-reinstall --no-deps .
 
 step "Python: stubs match the native module (mypy.stubtest), the package type-checks (mypy --strict)"
-# Run from outside the checkout so that the installed package, not python/lorafota, is imported.
+# Run from the venv folder, where no lorafota/ source folder is on sys.path: stubtest must see
+# the installed package.
 (cd "$VENV" && "$VENV/bin/python" -m mypy.stubtest lorafota._lorafota)
 "$VENV/bin/python" -m mypy --strict python/lorafota
 

@@ -19,22 +19,16 @@
 
 use std::collections::BTreeMap;
 
-use arbitrary::{Arbitrary, Result, Unstructured};
+use arbitrary::Arbitrary;
 use bytes::Bytes;
 use lorafota_core::frag::{
     DecodeError, Decoder, Encoder, Failure, FragError, FragParams, FragmentStore, MAX_COUNTER,
     Progress, Ts004Version,
 };
 
-use crate::model::{Gf2System, Rng, max_lost, reference_row, unit_row, version};
-
-fn nb_frag(u: &mut Unstructured<'_>) -> Result<u16> {
-    u.int_in_range(1..=300)
-}
-
-fn fragment_size(u: &mut Unstructured<'_>) -> Result<u8> {
-    u.int_in_range(1..=64)
-}
+use crate::model::{
+    Gf2System, Rng, fragment_size, max_lost, nb_frag, reference_row, unit_row, version,
+};
 
 /// One fuzz input of `ts004_decoder`.
 #[derive(Debug, Arbitrary)]

@@ -63,6 +63,16 @@ pub fn version(u: &mut Unstructured<'_>) -> Result<Ts004Version> {
     })
 }
 
+/// A session's M, 1..=300: large enough for every decoder path, small enough to run fast.
+pub fn nb_frag(u: &mut Unstructured<'_>) -> Result<u16> {
+    u.int_in_range(1..=300)
+}
+
+/// A session's S, 1..=64 (odd and even, for GF(2^16)'s rounding).
+pub fn fragment_size(u: &mut Unstructured<'_>) -> Result<u8> {
+    u.int_in_range(1..=64)
+}
+
 /// A decoder loss budget: none (= M), a small one that real losses exceed, or any value
 /// (mostly above M, which the decoder must cap).
 pub fn max_lost(u: &mut Unstructured<'_>) -> Result<Option<u16>> {

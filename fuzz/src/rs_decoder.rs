@@ -23,20 +23,12 @@
 
 use std::collections::BTreeSet;
 
-use arbitrary::{Arbitrary, Result, Unstructured};
+use arbitrary::Arbitrary;
 use bytes::Bytes;
 use lorafota_core::frag::{DecoderStatus, FragError, FragParams, MAX_COUNTER, Progress};
 use lorafota_core::rs::{RsDecodeError, RsDecoder, RsEncodedBlock, RsEncoder, RsField};
 
-use crate::model::Rng;
-
-fn nb_frag(u: &mut Unstructured<'_>) -> Result<u16> {
-    u.int_in_range(1..=300)
-}
-
-fn fragment_size(u: &mut Unstructured<'_>) -> Result<u8> {
-    u.int_in_range(1..=64)
-}
+use crate::model::{Rng, fragment_size, nb_frag};
 
 /// One fuzz input of `rs_decoder`.
 #[derive(Debug, Arbitrary)]

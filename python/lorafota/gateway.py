@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from . import _lorafota
+from .errors import NotFoundError
 from .results import (
     JobProgress,
     OperationResult,
@@ -270,7 +271,7 @@ class Gateway:
         finally:
             if bar is not None:
                 bar.close()
-        raise _lorafota_errors().NotFoundError(f"{name}: the job ended without a result")
+        raise NotFoundError(f"{name}: the job ended without a result")
 
     # -- campaigns -------------------------------------------------------------------------
 
@@ -360,12 +361,6 @@ def _plan_for(
         d = _lorafota.plan(size, region, dr=dr, loss=[loss], target=target,
                            simulate=2000, seed=seed)  # fmt: skip
     return Plan.from_dict(d)
-
-
-def _lorafota_errors() -> Any:
-    from . import errors
-
-    return errors
 
 
 def _tqdm_bar(name: str) -> Any:

@@ -4,13 +4,13 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
 use clap::Args;
-use lorafota_core::frag::{CounterBase, Decoder, FragParams, Progress, RamStore};
-use lorafota_core::rs::{RsDecoder, RsField};
+use lorafota_core::codec::BlockDecoder;
+use lorafota_core::frag::{CounterBase, FragParams, Progress};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::Outcome;
-use crate::fragments_file::{Codec, FragmentsFile};
+use crate::fragments_file::FragmentsFile;
 
 /// Arguments of `lorafota decode`.
 #[derive(Debug, Args)]
@@ -68,16 +68,7 @@ fn decode(file: &FragmentsFile) -> Result<(Report, Option<Vec<u8>>)> {
         0 => CounterBase::Zero,
         other => bail!("counter_base must be 1 or 0, not {other}"),
     };
-    let mut decoder = match file.codec {
-        Codec::Ts004 => AnyDecoder::Ts004(Decoder::new_in_memory(params, version, None)),
-        Codec::Rs => {
-            let total = usize::from(file.nb_frag) + usize::from(file.redundancy);
-            let field = RsField::for_total(total).with_context(|| {
-                format!("{total} fragments are more than Reed-Solomon over GF(2^16) can number")
-            })?;
-            AnyDecoder::Rs(RsDecoder::new(params, field)?)
-        }
-    };
+    let mut decoder = BlockDecoder::new(file.codec.into(), params, version, None, file.redundancy)?;
     let mut uncoded_present = vec![false; usize::from(params.nb_frag())];
     let mut completed_at = None;
     let (mut received, mut received_at_completion) = (0, 0);
@@ -122,25 +113,4 @@ fn decode(file: &FragmentsFile) -> Result<(Report, Option<Vec<u8>>)> {
         data_sha256: sha,
     };
     Ok((report, data))
-}
-
-/// The decoder of either codec.
-enum AnyDecoder {
-    Ts004(Decoder<RamStore<Vec<u8>>>),
-    Rs(RsDecoder),
-}
-
-impl AnyDecoder {
-    fn push(&mut self, counter: u16, payload: &[u8]) -> Result<Progress> {
-        Ok(match self {
-            Self::Ts004(d) => d.push(counter, payload)?,
-            Self::Rs(d) => d.push(counter, payload)?,
-        })
-    }
-    fn data(&self) -> Option<&[u8]> {
-        match self {
-            Self::Ts004(d) => d.data(),
-            Self::Rs(d) => d.data(),
-        }
-    }
 }

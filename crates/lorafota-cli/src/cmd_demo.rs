@@ -74,11 +74,7 @@ fn reachable(d: &DeviceSpec) -> bool {
 }
 
 fn sim_device(d: &DeviceSpec) -> Result<SimDevice> {
-    let loss = match d.burst {
-        Some(b) => LossModel::bursty(d.loss, b),
-        None => LossModel::iid(d.loss),
-    }
-    .map_err(|e| anyhow!("{e}"))?;
+    let loss = LossModel::new(d.loss, d.burst).map_err(|e| anyhow!("{e}"))?;
     Ok(SimDevice {
         loss,
         max_lost: d.max_lost,

@@ -4,10 +4,9 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
-use bytes::Bytes;
 use clap::{Args, ValueEnum};
-use lorafota_core::frag::{CounterBase, EncodedBlock, Encoder, FragParams, Fragment, Ts004Version};
-use lorafota_core::rs::{RsEncodedBlock, RsEncoder};
+use lorafota_core::codec::Block;
+use lorafota_core::frag::{CounterBase, FragParams, Ts004Version};
 use sha2::{Digest, Sha256};
 
 use crate::Outcome;
@@ -84,7 +83,7 @@ pub(crate) fn run(args: &EncodeArgs) -> Result<Outcome> {
         .with_context(|| format!("cannot read {}", args.input.display()))?;
     let data_len = data.len();
     let sha = hex::encode(Sha256::digest(&data));
-    let block = encode(data, args)?;
+    let block = encode(&data, args)?;
     let bytes = match args.format {
         Format::Bin => {
             let mut out = block.uncoded_payloads().to_vec();
@@ -130,58 +129,17 @@ pub(crate) fn run(args: &EncodeArgs) -> Result<Outcome> {
     Ok(Outcome::Success)
 }
 
-/// The fragments of either codec; the CLI only needs to read them.
-enum Block {
-    Ts004(EncodedBlock),
-    Rs(RsEncodedBlock),
-}
-
-impl Block {
-    fn params(&self) -> FragParams {
-        match self {
-            Self::Ts004(b) => b.params(),
-            Self::Rs(b) => b.params(),
-        }
-    }
-    fn redundancy(&self) -> u16 {
-        match self {
-            Self::Ts004(b) => b.redundancy(),
-            Self::Rs(b) => b.redundancy(),
-        }
-    }
-    fn uncoded_payloads(&self) -> &Bytes {
-        match self {
-            Self::Ts004(b) => b.uncoded_payloads(),
-            Self::Rs(b) => b.uncoded_payloads(),
-        }
-    }
-    fn coded_payloads(&self) -> &Bytes {
-        match self {
-            Self::Ts004(b) => b.coded_payloads(),
-            Self::Rs(b) => b.coded_payloads(),
-        }
-    }
-    fn fragments(&self) -> Box<dyn Iterator<Item = Fragment> + '_> {
-        match self {
-            Self::Ts004(b) => Box::new(b.fragments()),
-            Self::Rs(b) => Box::new(b.fragments()),
-        }
-    }
-}
-
-fn encode(data: Vec<u8>, args: &EncodeArgs) -> Result<Block> {
-    match args.codec {
-        Codec::Ts004 => {
-            let enc = Encoder::new(data, args.fragment_size, args.ts004)?;
-            let r = redundancy_count(&args.redundancy, enc.params().nb_frag())?;
-            Ok(Block::Ts004(enc.encode(r)?))
-        }
-        Codec::Rs => {
-            let enc = RsEncoder::new(data, args.fragment_size)?;
-            let r = redundancy_count(&args.redundancy, enc.params().nb_frag())?;
-            Ok(Block::Rs(enc.encode(r)?))
-        }
-    }
+fn encode(data: &[u8], args: &EncodeArgs) -> Result<Block> {
+    // The redundancy may be a share of M, so M comes first.
+    let m = FragParams::for_data(data.len(), args.fragment_size)?.nb_frag();
+    let r = redundancy_count(&args.redundancy, m)?;
+    Ok(Block::encode(
+        args.codec.into(),
+        data,
+        args.fragment_size,
+        args.ts004,
+        r,
+    )?)
 }
 
 #[cfg(test)]

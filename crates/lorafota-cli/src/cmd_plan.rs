@@ -8,8 +8,8 @@ use clap::Args;
 use lorafota_core::frag::Ts004Version;
 use lorafota_core::gps::UnixTime;
 use lorafota_core::plan::{
-    DataRateChoice, Fleet, LossModel, Pacing, Plan, PlanRequest, RedundancyChoice, Schedule,
-    SimDevice, plan_json, plan_session,
+    DataRateChoice, Fleet, Pacing, Plan, PlanRequest, RedundancyChoice, Schedule, plan_json,
+    plan_session,
 };
 use lorafota_core::radio::Hz;
 use lorafota_core::region::{DataRate, PayloadVariant, Region};
@@ -153,26 +153,16 @@ fn request(args: &PlanArgs) -> Result<PlanRequest> {
     let fleet = if args.loss.is_empty() {
         None
     } else {
-        let devices = args
-            .loss
-            .iter()
-            .map(|&p| {
-                let loss = match args.burst {
-                    Some(burst) => LossModel::bursty(p, burst),
-                    None => LossModel::iid(p),
-                }
-                .map_err(|e| anyhow!("--loss {p}: {e}"))?;
-                Ok(SimDevice {
-                    loss,
-                    max_lost: args.max_lost,
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
-        Some(Fleet {
-            devices,
-            simulated: args.simulate,
-            seed: args.seed,
-        })
+        Some(
+            Fleet::from_loss_rates(
+                &args.loss,
+                args.burst,
+                args.max_lost,
+                args.simulate,
+                args.seed,
+            )
+            .map_err(|e| anyhow!("--loss: {e}"))?,
+        )
     };
     let pacing = match (args.gap_ms, args.interval_ms) {
         (Some(ms), _) => Pacing::Gap(Duration::from_millis(ms)),

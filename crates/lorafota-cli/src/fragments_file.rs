@@ -20,6 +20,15 @@ pub enum Codec {
     Rs,
 }
 
+impl From<Codec> for lorafota_core::codec::Codec {
+    fn from(c: Codec) -> Self {
+        match c {
+            Codec::Ts004 => Self::Ts004,
+            Codec::Rs => Self::ReedSolomon,
+        }
+    }
+}
+
 /// The whole file.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FragmentsFile {

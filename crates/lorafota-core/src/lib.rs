@@ -8,6 +8,8 @@
 //!   v2.0.0): parity rows, a fast batch encoder, a bounded-memory device-side decoder.
 //! * `rs` (feature `reed-solomon`): a Reed-Solomon erasure codec with the same shape as [`frag`],
 //!   to compare with TS004 or for devices not bound to it.
+//! * `codec` (feature `reed-solomon`): either code behind one type, for tools that let the user
+//!   choose (the CLI's `--codec`, Python's `codec=`).
 //! * [`ts004`]: the TS004 wire messages (both versions, both directions) and the v2 MIC.
 //! * [`ts005`]: TS005 Remote Multicast Setup messages (v1 and v2, both directions) and, with
 //!   feature `crypto`, the multicast key chain (McRootKey .. McAppSKey/McNwkSKey).
@@ -29,6 +31,8 @@
 extern crate alloc;
 
 pub mod airtime;
+#[cfg(feature = "reed-solomon")]
+pub mod codec;
 pub mod eui;
 pub mod frag;
 pub mod gps;

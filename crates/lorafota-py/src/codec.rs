@@ -1,11 +1,7 @@
 //! The fragmentation codecs: TS004 (default) and Reed-Solomon, encoder and device-side decoder.
 
-use bytes::Bytes;
-use lorafota_core::frag::{
-    self, CounterBase, Decoder as Ts004Decoder, EncodedBlock, Encoder, FragParams, Progress,
-    RamStore, Ts004Version,
-};
-use lorafota_core::rs::{RsDecoder, RsEncodedBlock, RsEncoder, RsField};
+use lorafota_core::codec::{Block, BlockDecoder, Codec};
+use lorafota_core::frag::{self, CounterBase, FragParams, Progress, Ts004Version};
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedBytes;
 use pyo3::types::{PyBytes, PyList, PySlice};
@@ -28,61 +24,9 @@ fn counter_base(base: u8) -> PyResult<CounterBase> {
     }
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Codec {
-    Ts004,
-    Rs,
-}
-
-impl Codec {
-    fn parse(name: &str) -> PyResult<Self> {
-        match name {
-            "ts004" => Ok(Self::Ts004),
-            "rs" => Ok(Self::Rs),
-            _ => Err(parameter(format!(
-                "codec={name:?}: expected \"ts004\" or \"rs\""
-            ))),
-        }
-    }
-    fn name(self) -> &'static str {
-        match self {
-            Self::Ts004 => "ts004",
-            Self::Rs => "rs",
-        }
-    }
-}
-
-enum Block {
-    Ts004(EncodedBlock),
-    Rs(RsEncodedBlock),
-}
-
-impl Block {
-    fn params(&self) -> FragParams {
-        match self {
-            Self::Ts004(b) => b.params(),
-            Self::Rs(b) => b.params(),
-        }
-    }
-    fn len(&self) -> usize {
-        match self {
-            Self::Ts004(b) => b.len(),
-            Self::Rs(b) => b.len(),
-        }
-    }
-    fn redundancy(&self) -> u16 {
-        match self {
-            Self::Ts004(b) => b.redundancy(),
-            Self::Rs(b) => b.redundancy(),
-        }
-    }
-    /// Payload of the 1-based spec counter, sharing the block's buffers.
-    fn payload(&self, counter: u16) -> Option<Bytes> {
-        match self {
-            Self::Ts004(b) => b.fragment(counter).map(|f| f.payload),
-            Self::Rs(b) => b.fragment(counter).map(|f| f.payload),
-        }
-    }
+fn codec(name: &str) -> PyResult<Codec> {
+    name.parse()
+        .map_err(|e| parameter(format!("codec={name:?}: {e}")))
 }
 
 /// Every fragment of an encoded block, in counter order: a sequence of `(counter, payload)`.
@@ -90,14 +34,13 @@ impl Block {
 pub struct Fragments {
     block: Block,
     version: Ts004Version,
-    codec: Codec,
     base: CounterBase,
 }
 
 impl Fragments {
     fn item(&self, py: Python<'_>, index: usize) -> Option<(u16, Py<PyBytes>)> {
         let counter = u16::try_from(index + 1).ok()?;
-        let payload = self.block.payload(counter)?;
+        let payload = self.block.fragment(counter)?.payload;
         let wire = self.base.to_wire(counter)?;
         Some((wire, PyBytes::new(py, &payload).unbind()))
     }
@@ -138,7 +81,7 @@ impl Fragments {
     /// "ts004" or "rs".
     #[getter]
     fn codec(&self) -> &'static str {
-        self.codec.name()
+        self.block.codec().name()
     }
     /// 1 (TS004) or 0 (MultiTech gateways): the number of the first fragment.
     #[getter]
@@ -152,22 +95,22 @@ impl Fragments {
     fn payload<'py>(&self, py: Python<'py>, counter: u16) -> PyResult<Bound<'py, PyBytes>> {
         self.base
             .from_wire(counter)
-            .and_then(|c| self.block.payload(c))
-            .map(|p| PyBytes::new(py, &p))
+            .and_then(|c| self.block.fragment(c))
+            .map(|f| PyBytes::new(py, &f.payload))
             .ok_or_else(|| {
                 pyo3::exceptions::PyIndexError::new_err(format!("no fragment {counter}"))
             })
     }
     /// Every payload back to back in counter order (what `lorafota encode --format bin` writes).
-    fn to_bytes<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        let (uncoded, coded) = match &self.block {
-            Block::Ts004(b) => (b.uncoded_payloads(), b.coded_payloads()),
-            Block::Rs(b) => (b.uncoded_payloads(), b.coded_payloads()),
-        };
-        let mut all = Vec::with_capacity(uncoded.len() + coded.len());
-        all.extend_from_slice(uncoded);
-        all.extend_from_slice(coded);
-        PyBytes::new(py, &all)
+    fn to_bytes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
+        let (uncoded, coded) = (self.block.uncoded_payloads(), self.block.coded_payloads());
+        // Written straight into the Python object: no intermediate copy.
+        PyBytes::new_with(py, uncoded.len() + coded.len(), |out| {
+            let (head, tail) = out.split_at_mut(uncoded.len());
+            head.copy_from_slice(uncoded);
+            tail.copy_from_slice(coded);
+            Ok(())
+        })
     }
     fn __len__(&self) -> usize {
         self.block.len()
@@ -204,7 +147,7 @@ impl Fragments {
     fn __repr__(&self) -> String {
         format!(
             "Fragments(codec={:?}, ts004={:?}, nb_frag={}, fragment_size={}, padding={}, redundancy={})",
-            self.codec.name(),
+            self.block.codec().name(),
             self.version.name(),
             self.nb_frag(),
             self.fragment_size(),
@@ -246,20 +189,14 @@ fn encode(
     counter_base: u8,
 ) -> PyResult<Fragments> {
     let version = version(ts004)?;
-    let codec_kind = Codec::parse(codec)?;
+    let codec = self::codec(codec)?;
     let base = self::counter_base(counter_base)?;
-    let block = py.detach(|| match codec_kind {
-        Codec::Ts004 => Encoder::from_slice(&data, fragment_size, version)
-            .and_then(|e| e.encode(redundancy))
-            .map(Block::Ts004),
-        Codec::Rs => RsEncoder::new(Bytes::copy_from_slice(&data), fragment_size)
-            .and_then(|e| e.encode(redundancy))
-            .map(Block::Rs),
-    });
+    let block = py
+        .detach(|| Block::encode(codec, &data, fragment_size, version, redundancy))
+        .map_err(py_param)?;
     Ok(Fragments {
-        block: block.map_err(py_param)?,
+        block,
         version,
-        codec: codec_kind,
         base,
     })
 }
@@ -293,15 +230,10 @@ fn parity_row(nb_frag: u16, coded_index: u16, ts004: &str) -> PyResult<Vec<usize
     Ok(cols)
 }
 
-enum Inner {
-    Ts004(Box<Ts004Decoder<RamStore<Vec<u8>>>>),
-    Rs(Box<RsDecoder>),
-}
-
 /// A device-side decoder: fragments in any order, duplicates and late ones accepted.
 #[pyclass(module = "lorafota._lorafota")]
 pub struct Decoder {
-    inner: Inner,
+    inner: BlockDecoder,
     version: Ts004Version,
     base: CounterBase,
     completed_at: Option<u16>,
@@ -318,10 +250,7 @@ fn progress_name(p: Progress) -> &'static str {
 
 impl Decoder {
     fn status(&self) -> frag::DecoderStatus {
-        match &self.inner {
-            Inner::Ts004(d) => d.status(),
-            Inner::Rs(d) => d.status(),
-        }
+        self.inner.status()
     }
     /// One fragment, GIL-free: the counter in this decoder's base.
     fn push_one(&mut self, counter: u16, payload: &[u8]) -> Result<Progress, String> {
@@ -329,10 +258,7 @@ impl Decoder {
             .base
             .from_wire(counter)
             .ok_or_else(|| format!("counter {counter} is out of range"))?;
-        let progress = match &mut self.inner {
-            Inner::Ts004(d) => d.push(spec, payload).map_err(|e| e.to_string())?,
-            Inner::Rs(d) => d.push(spec, payload).map_err(|e| e.to_string())?,
-        };
+        let progress = self.inner.push(spec, payload).map_err(|e| e.to_string())?;
         if progress == Progress::Completed {
             self.completed_at = Some(counter);
         }
@@ -357,19 +283,14 @@ impl Decoder {
     ) -> PyResult<Self> {
         let version = version(ts004)?;
         let params = FragParams::new(nb_frag, fragment_size, padding).map_err(py_param)?;
-        let inner = match Codec::parse(codec)? {
-            Codec::Ts004 => Inner::Ts004(Box::new(Ts004Decoder::new_in_memory(
-                params, version, max_lost,
-            ))),
-            Codec::Rs => {
-                let r = redundancy.ok_or_else(|| {
-                    parameter("codec=\"rs\" needs redundancy= (it selects the Galois field)")
-                })?;
-                let field = RsField::for_total(usize::from(nb_frag) + usize::from(r))
-                    .ok_or_else(|| parameter("nb_frag + redundancy exceeds 16383"))?;
-                Inner::Rs(Box::new(RsDecoder::new(params, field).map_err(py_param)?))
-            }
-        };
+        let codec = self::codec(codec)?;
+        if codec == Codec::ReedSolomon && redundancy.is_none() {
+            return Err(parameter(
+                "codec=\"rs\" needs redundancy= (it selects the Galois field)",
+            ));
+        }
+        let inner = BlockDecoder::new(codec, params, version, max_lost, redundancy.unwrap_or(0))
+            .map_err(py_param)?;
         Ok(Self {
             inner,
             version,
@@ -416,11 +337,7 @@ impl Decoder {
     /// The rebuilt data (padding stripped), or None before completion.
     #[getter]
     fn data<'py>(&self, py: Python<'py>) -> Option<Bound<'py, PyBytes>> {
-        let data = match &self.inner {
-            Inner::Ts004(d) => d.data(),
-            Inner::Rs(d) => d.data(),
-        };
-        data.map(|d| PyBytes::new(py, d))
+        self.inner.data().map(|d| PyBytes::new(py, d))
     }
     /// Fragments accepted so far, duplicates included (FragSessionStatusAns NbFragReceived).
     #[getter]
@@ -454,10 +371,7 @@ impl Decoder {
     /// Bytes of decoder state beyond the data block.
     #[getter]
     fn state_memory(&self) -> usize {
-        match &self.inner {
-            Inner::Ts004(d) => d.state_memory(),
-            Inner::Rs(d) => d.state_bytes(),
-        }
+        self.inner.state_memory()
     }
     /// The parity rule in use.
     #[getter]

@@ -5,8 +5,7 @@ use std::time::Duration;
 use lorafota_core::airtime::{Bandwidth, FskParams, HeaderMode, LoraParams, SpreadingFactor};
 use lorafota_core::gps::UnixTime;
 use lorafota_core::plan::{
-    DataRateChoice, Fleet, LossModel, Pacing, PlanRequest, RedundancyChoice, Schedule, SimDevice,
-    plan_json, plan_session,
+    DataRateChoice, Fleet, Pacing, PlanRequest, RedundancyChoice, Schedule, plan_json, plan_session,
 };
 use lorafota_core::radio::Hz;
 use lorafota_core::region::{DataRate, PayloadVariant, Region, region_json};
@@ -150,27 +149,10 @@ fn plan<'py>(
             ));
         }
     };
-    let fleet = match loss {
-        None => None,
-        Some(rates) => {
-            let devices = rates
-                .iter()
-                .map(|&p| {
-                    match burst {
-                        Some(b) => LossModel::bursty(p, b),
-                        None => LossModel::iid(p),
-                    }
-                    .map(|loss| SimDevice { loss, max_lost })
-                    .map_err(|e| parameter(format!("loss {p}: {e}")))
-                })
-                .collect::<PyResult<Vec<_>>>()?;
-            Some(Fleet {
-                devices,
-                simulated: simulate,
-                seed,
-            })
-        }
-    };
+    let fleet = loss
+        .map(|rates| Fleet::from_loss_rates(&rates, burst, max_lost, simulate, seed))
+        .transpose()
+        .map_err(|e| parameter(format!("loss: {e}")))?;
     let pacing = match (gap, interval) {
         (Some(_), Some(_)) => return Err(parameter("give gap= or interval=, not both")),
         (Some(g), None) => Pacing::Gap(secs("gap", g)?),

@@ -8,8 +8,8 @@ use super::xor::xor_bytes;
 use super::{FragError, FragParams, Ts004Version};
 use alloc::vec;
 
-/// `data` zero-padded to `M * S` bytes, in one allocation.
-fn pad(data: &[u8], params: FragParams) -> Bytes {
+/// `data` zero-padded to `M * S` bytes, in one allocation (both codecs' encoders use it).
+pub(crate) fn pad(data: &[u8], params: FragParams) -> Bytes {
     let mut b = BytesMut::with_capacity(params.padded_len());
     b.extend_from_slice(data);
     b.resize(params.padded_len(), 0);

@@ -17,6 +17,8 @@ mod version;
 mod xor;
 
 pub use decoder::{DecodeError, Decoder, DecoderStatus, Failure, Progress};
+#[cfg(feature = "reed-solomon")]
+pub(crate) use encoder::pad;
 pub use encoder::{EncodedBlock, Encoder, Fragment, Fragments};
 pub use params::{CounterBase, FragError, FragParams, MAX_COUNTER};
 pub use rows::{fill_row, prbs23_next, row_seed};

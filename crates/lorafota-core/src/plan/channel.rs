@@ -60,6 +60,15 @@ fn probability(p: f64) -> Result<f64, LossModelError> {
 }
 
 impl LossModel {
+    /// Loss averaging `mean_loss`: in bursts of `mean_burst` fragments on average when given
+    /// ([`bursty`](Self::bursty)), else independent ([`iid`](Self::iid)).
+    pub fn new(mean_loss: f64, mean_burst: Option<f64>) -> Result<Self, LossModelError> {
+        match mean_burst {
+            Some(b) => Self::bursty(mean_loss, b),
+            None => Self::iid(mean_loss),
+        }
+    }
+
     /// Independent loss with probability `p`.
     pub fn iid(p: f64) -> Result<Self, LossModelError> {
         Ok(Self::Iid { p: probability(p)? })

@@ -11,6 +11,7 @@ use alloc::vec::Vec;
 use core::fmt;
 use core::time::Duration;
 
+use super::channel::{LossModel, LossModelError};
 use super::sim::{SimDevice, simulate_fleet};
 use crate::airtime::{AirtimeError, DATA_FRAGMENT_OVERHEAD, data_fragment_phy_len};
 use crate::frag::{FragError, FragParams, MAX_COUNTER, Ts004Version};
@@ -68,6 +69,29 @@ pub struct Fleet {
     pub simulated: usize,
     /// The simulation's seed: the same seed gives the same plan.
     pub seed: u64,
+}
+
+impl Fleet {
+    /// Devices (or device types) losing `loss_rates` of the fragments, in bursts of
+    /// `mean_burst` when given, each holding at most `max_lost` lost fragments; `simulated`
+    /// devices drawn with `seed`.
+    pub fn from_loss_rates(
+        loss_rates: &[f64],
+        mean_burst: Option<f64>,
+        max_lost: Option<u16>,
+        simulated: usize,
+        seed: u64,
+    ) -> Result<Self, LossModelError> {
+        let devices = loss_rates
+            .iter()
+            .map(|&p| LossModel::new(p, mean_burst).map(|loss| SimDevice { loss, max_lost }))
+            .collect::<Result<_, _>>()?;
+        Ok(Self {
+            devices,
+            simulated,
+            seed,
+        })
+    }
 }
 
 /// When the gateway runs the job (MultiTech's scheduling fields).

@@ -3,7 +3,7 @@
 use alloc::vec;
 use alloc::vec::Vec;
 
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use reed_solomon_erasure::{galois_8, galois_16};
 
 use super::RsField;
@@ -41,12 +41,18 @@ impl RsEncoder {
         let block = if params.padding() == 0 {
             data
         } else {
-            let mut b = BytesMut::with_capacity(params.padded_len());
-            b.extend_from_slice(&data);
-            b.resize(params.padded_len(), 0);
-            b.freeze()
+            crate::frag::pad(&data, params)
         };
         Ok(Self { params, block })
+    }
+
+    /// Copies `data` once, padded (see [`crate::frag::Encoder::from_slice`]).
+    pub fn from_slice(data: &[u8], fragment_size: usize) -> Result<Self, FragError> {
+        let params = FragParams::for_data(data.len(), fragment_size)?;
+        Ok(Self {
+            params,
+            block: crate::frag::pad(data, params),
+        })
     }
 
     /// The session parameters (M, S, padding).
